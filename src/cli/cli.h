@@ -1,0 +1,27 @@
+/* cli: the `xuefen` command table and the subcommands' entry points.
+ * Exit status: 0 success, 1 bad input or failure, 2 bad command usage. */
+#ifndef XF_CLI_CLI_H
+#define XF_CLI_CLI_H
+
+#define XF_EXIT_OK 0
+#define XF_EXIT_INPUT 1
+#define XF_EXIT_USAGE 2
+
+#define XF_VERSION "0.1.0"
+
+typedef struct xf_command {
+	const char *name;
+	const char *summary;     /* one line, Chinese (English) */
+	int (*run)(int argc, char **argv);
+	void (*help)(void);
+} xf_command;
+
+int cmd_assess(int argc, char **argv);
+void cmd_assess_help(void);
+int cmd_policy(int argc, char **argv);
+void cmd_policy_help(void);
+
+/* True when argv[i] is -h or --help. */
+int cli_is_help(const char *arg);
+
+#endif

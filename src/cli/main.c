@@ -1,0 +1,82 @@
+/* main: `xuefen`, one binary with its subcommands dispatched from one
+ * table (like git's commands[]). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int cmd_help(int argc, char **argv);
+static void usage(FILE *out);
+
+static const xf_command commands[] = {
+	{"assess", "按学分办法计算案例文件中每个人的学分、达标与等级 (assess a case file)",
+	 cmd_assess, cmd_assess_help},
+	{"policy", "校验或显示学分办法 (check or show a policy)", cmd_policy, cmd_policy_help},
+	{"help", "显示帮助 (show help)", cmd_help, NULL},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int cli_is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static const xf_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"xuefen %s — 干部职工学习学分管理 (learning-credit management)\n\n"
+		"用法 Usage: xuefen COMMAND [OPTIONS] [ARGS]\n\n"
+		"命令 Commands:\n",
+		XF_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n每个命令的详细用法：xuefen COMMAND --help (details of a command)\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc >= 2) {
+		const xf_command *c = find_command(argv[1]);
+		if (c && c->help) {
+			c->help();
+			return XF_EXIT_OK;
+		}
+		if (c == NULL) {
+			fprintf(stderr, "xuefen: 未知命令 \"%s\" (unknown command)\n", argv[1]);
+			return XF_EXIT_USAGE;
+		}
+	}
+	usage(stdout);
+	return XF_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return XF_EXIT_USAGE;
+	}
+	if (cli_is_help(argv[1])) {
+		usage(stdout);
+		return XF_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("xuefen %s\n", XF_VERSION);
+		return XF_EXIT_OK;
+	}
+	const xf_command *c = find_command(argv[1]);
+	if (c == NULL) {
+		fprintf(stderr, "xuefen: 未知命令 \"%s\" (unknown command); 见 xuefen --help\n",
+			argv[1]);
+		return XF_EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}

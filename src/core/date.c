@@ -1,0 +1,81 @@
+/* date: strict date parsing and month sets. */
+#include "core/date.h"
+
+#include <string.h>
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int xf_days_in_month(int year, int month)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (month < 1 || month > 12)
+		return 0;
+	if (month == 2 && is_leap(year))
+		return 29;
+	return days[month - 1];
+}
+
+/* Reads exactly n decimal digits. */
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int xf_month_parse(const char *s, int *year, int *month)
+{
+	int y, m;
+	if (s == NULL || strlen(s) != 7 || s[4] != '-')
+		return -1;
+	if (digits(s, 4, &y) || digits(s + 5, 2, &m))
+		return -1;
+	if (y < 1900 || y > 2999 || m < 1 || m > 12)
+		return -1;
+	*year = y;
+	*month = m;
+	return 0;
+}
+
+int xf_date_parse(const char *s, xf_date *out)
+{
+	int y, m, d;
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+		return -1;
+	if (y < 1900 || y > 2999 || m < 1 || m > 12)
+		return -1;
+	if (d < 1 || d > xf_days_in_month(y, m))
+		return -1;
+	*out = y * 10000 + m * 100 + d;
+	return 0;
+}
+
+xf_monthset xf_monthset_range(int year, xf_date from, xf_date to)
+{
+	if (from == 0 || to == 0 || to < from)
+		return 0;
+	int fy = XF_DATE_YEAR(from), ty = XF_DATE_YEAR(to);
+	if (fy > year || ty < year)
+		return 0;
+	int fm = fy < year ? 1 : XF_DATE_MONTH(from);
+	int tm = ty > year ? 12 : XF_DATE_MONTH(to);
+	xf_monthset s = 0;
+	for (int m = fm; m <= tm; m++)
+		s |= (xf_monthset)(1u << (m - 1));
+	return s;
+}
+
+int xf_monthset_count(xf_monthset s)
+{
+	return __builtin_popcount((unsigned)s);
+}

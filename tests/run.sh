@@ -1,0 +1,142 @@
+#!/bin/sh
+# The whole test run (`make test` calls this after building):
+#   1. unit tests (tests/unit, built with ASan+UBSan);
+#   2. golden cases: every CASE.case.json in examples/, ../shared/examples/
+#      and tests/cases/ must give CASE.expected.json, on the normal and the
+#      sanitizer build, and --explain must change no result;
+#   3. error cases: tests/errors/*.case.json exit 1 with nothing on stdout and
+#      exactly the messages of NAME.stderr; tests/errors/policy/*.yaml the same
+#      for `xuefen policy check`;
+#   4. command-line behaviour (usage, help, exit statuses);
+#   5. the fuzz targets replay their corpora, then fuzz briefly.
+# Ends with the line "N passed, M failed"; exit status 1 when anything failed.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+FUZZ_SECONDS=${FUZZ_SECONDS:-5}
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+echo "== unit tests (ASan+UBSan)"
+for t in $(find build/asan/unit -type f -perm -u+x 2>/dev/null | sort); do
+	if "$t" >"$TMP/unit.out" 2>&1; then
+		ok
+		grep -E '^\[  PASSED  \]' "$TMP/unit.out" | sed "s|^|  $t: |"
+	else
+		fail "$t"
+		tail -40 "$TMP/unit.out"
+	fi
+done
+
+echo "== golden cases"
+golden() { # BINARY CASE EXPECTED
+	bin=$1 case=$2 exp=$3
+	if ! "$bin" assess "$case" >"$TMP/out.json" 2>"$TMP/err.txt"; then
+		fail "$bin assess $case exited non-zero"; cat "$TMP/err.txt"; return
+	fi
+	if ! build/jsoncmp "$exp" "$TMP/out.json"; then
+		fail "$bin assess $case differs from $exp"; return
+	fi
+	ok
+	if ! "$bin" assess --explain "$case" >"$TMP/explain.json" 2>"$TMP/err.txt"; then
+		fail "$bin assess --explain $case exited non-zero"; cat "$TMP/err.txt"; return
+	fi
+	if ! build/jsoncmp --ignore trace "$exp" "$TMP/explain.json"; then
+		fail "$bin assess --explain $case changed the result"; return
+	fi
+	if ! grep -q '"trace"' "$TMP/explain.json"; then
+		fail "$bin assess --explain $case has no trace"; return
+	fi
+	ok
+}
+ncases=0
+for dir in examples ../shared/examples tests/cases; do
+	[ -d "$dir" ] || continue
+	for case in "$dir"/*.case.json; do
+		[ -e "$case" ] || continue
+		exp=${case%.case.json}.expected.json
+		if [ ! -e "$exp" ]; then fail "$case has no $exp"; continue; fi
+		ncases=$((ncases + 1))
+		golden build/xuefen "$case" "$exp"
+		golden build/asan/xuefen "$case" "$exp"
+	done
+done
+echo "  $ncases golden cases, each on build/xuefen and build/asan/xuefen"
+
+echo "== error cases"
+error_case() { # STDERR-FILE COMMAND...
+	want=$1; shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -ne 1 ]; then fail "$* exited $rc, expected 1"; cat "$TMP/err"; return; fi
+	if [ -s "$TMP/out" ]; then fail "$* printed on stdout"; return; fi
+	if ! diff -u "$want" "$TMP/err" >"$TMP/diff"; then
+		fail "$* stderr differs from $want"; cat "$TMP/diff"; return
+	fi
+	ok
+}
+for case in tests/errors/*.case.json; do
+	[ -e "$case" ] || continue
+	want=${case%.case.json}.stderr
+	error_case "$want" build/xuefen assess "$case"
+	error_case "$want" build/asan/xuefen assess "$case"
+done
+for pol in tests/errors/policy/*.yaml; do
+	[ -e "$pol" ] || continue
+	want=${pol%.yaml}.stderr
+	error_case "$want" build/xuefen policy check "$pol"
+	error_case "$want" build/asan/xuefen policy check "$pol"
+done
+
+echo "== command line"
+expect_status() { # STATUS COMMAND...
+	want=$1; shift
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq "$want" ]; then ok; else fail "$* exited $rc, expected $want"; cat "$TMP/err"; fi
+}
+expect_status 2 build/xuefen
+expect_status 0 build/xuefen --help
+expect_status 0 build/xuefen help assess
+expect_status 2 build/xuefen no-such-command
+expect_status 0 build/xuefen assess --help
+expect_status 2 build/xuefen assess
+expect_status 2 build/xuefen assess --bogus examples/bigdata-bureau.case.json
+expect_status 2 build/xuefen assess a.json b.json
+expect_status 1 build/xuefen assess /nonexistent/case.json
+expect_status 0 build/xuefen policy --help
+expect_status 2 build/xuefen policy
+expect_status 2 build/xuefen policy frobnicate x
+expect_status 0 build/xuefen policy list
+for pol in policies/*.yaml; do
+	expect_status 0 build/asan/xuefen policy check "$pol"
+	id=$(basename "$pol" .yaml)
+	expect_status 0 build/asan/xuefen policy show "$id"
+	if grep -q "$(sed -n 's/^title: *//p' "$pol" | head -c 30)" "$TMP/out"; then ok; else fail "policy show $id does not print its title"; fi
+done
+expect_status 1 build/xuefen policy show no-such-policy
+
+echo "== fuzz corpora"
+for f in build/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	name=$(basename "$f" | sed 's/^fuzz_//')
+	corpus=fuzz/corpus/$name
+	if "$f" -runs=0 "$corpus" >"$TMP/fuzz.out" 2>&1; then ok; else fail "$f corpus replay"; tail -30 "$TMP/fuzz.out"; fi
+	if [ "$FUZZ_SECONDS" -gt 0 ]; then
+		mkdir -p "$TMP/corpus-$name"
+		if "$f" -max_total_time="$FUZZ_SECONDS" -artifact_prefix="$TMP/" "$TMP/corpus-$name" "$corpus" >"$TMP/fuzz.out" 2>&1; then
+			ok
+		else
+			fail "$f found a crash in ${FUZZ_SECONDS}s"; tail -30 "$TMP/fuzz.out"
+		fi
+	fi
+done
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
