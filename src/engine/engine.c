@@ -231,7 +231,19 @@ static int apply_same_activity(const xf_input *in, const uint32_t *counted,
 		keys[n++] = (act_key){rec->item, rec->activity, values[counted[k]],
 				      counted[k]};
 	}
-	qsort(keys, n, sizeof(*keys), act_cmp);
+	if (n <= 32) { /* the usual case: a few shared keys per person */
+		for (size_t i = 1; i < n; i++) {
+			act_key k = keys[i];
+			size_t j = i;
+			while (j > 0 && act_cmp(&keys[j - 1], &k) > 0) {
+				keys[j] = keys[j - 1];
+				j--;
+			}
+			keys[j] = k;
+		}
+	} else {
+		qsort(keys, n, sizeof(*keys), act_cmp);
+	}
 	for (size_t k = 1; k < n; k++) {
 		size_t first = k - 1;
 		while (k < n && keys[k].item == keys[first].item &&
