@@ -128,6 +128,8 @@ static uint32_t excluded_by(const xf_item *it, const xf_record *rec, double unit
 	if ((ex & XF_EX_NOT_PASSED) && (rec->bits & XF_R_PASSED_SET) &&
 	    !(rec->bits & XF_R_PASSED))
 		return XF_EX_NOT_PASSED;
+	if ((ex & XF_EX_UNLESS_PASSED) && !(rec->bits & XF_R_PASSED))
+		return XF_EX_UNLESS_PASSED;
 	if ((ex & XF_EX_HALF_ATTENDED) && rec->attended >= 0 && rec->minutes >= 0 &&
 	    (int64_t)rec->attended * 2 < (int64_t)rec->minutes)
 		return XF_EX_HALF_ATTENDED;

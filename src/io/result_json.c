@@ -30,6 +30,7 @@ const char *xf_exclusion_key(uint32_t rule)
 	case XF_EX_NOT_COMPLETED: return "not_completed";
 	case XF_EX_ONLINE_INCOMPLETE: return "online_incomplete";
 	case XF_EX_MIN_UNITS: return "min_units";
+	case XF_EX_UNLESS_PASSED: return "unless_passed";
 	}
 	return "unknown";
 }
@@ -54,6 +55,9 @@ void xf_exclusion_text(const xf_item *it, const xf_record *rec, uint32_t rule,
 		break;
 	case XF_EX_NOT_PASSED:
 		snprintf(buf, size, "考核不合格或未获得结业证书");
+		break;
+	case XF_EX_UNLESS_PASSED:
+		snprintf(buf, size, "未考试合格（需 passed: true）");
 		break;
 	case XF_EX_HALF_ATTENDED:
 		snprintf(buf, size, "实际听课 %d 分钟，未达到课程时间 %d 分钟的一半",

@@ -54,9 +54,10 @@ enum {
 	XF_EX_HALF_ATTENDED = 1u << 5,   /* attended_minutes < minutes / 2 */
 	XF_EX_NOT_COMPLETED = 1u << 6,   /* completed is false */
 	XF_EX_ONLINE_INCOMPLETE = 1u << 7, /* online and completed is false */
-	XF_EX_MIN_UNITS = 1u << 8        /* units < min_units (e.g. months < 3) */
+	XF_EX_MIN_UNITS = 1u << 8,       /* units < min_units (e.g. months < 3) */
+	XF_EX_UNLESS_PASSED = 1u << 9    /* passed is not true (absent counts as not) */
 };
-#define XF_EX_COUNT 9
+#define XF_EX_COUNT 10
 
 typedef struct xf_item {
 	char *key;      /* "category.item", the public identifier */
