@@ -66,7 +66,7 @@ $(GEN_SRC): build/embed $(POLICIES)
 unit: $(UNIT_BIN)
 build/asan/unit/%: tests/unit/%.c $(SAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(shell pkg-config --cflags cmocka) -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 build/jsoncmp: tests/tools/jsoncmp.c
 	@mkdir -p $(dir $@)
@@ -85,11 +85,11 @@ build/fuzz/obj/%.o: %.c
 	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
 build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 bench: build/bench
 build/bench: $(BENCH_SRC) $(OBJ)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 test: all asan unit build/jsoncmp fuzz
 	sh tests/run.sh

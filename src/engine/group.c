@@ -195,7 +195,8 @@ static int settle_award(xf_group *g)
 	for (size_t i = 0; i < g->tcap; i++)
 		if (g->tallies[i].count)
 			g->tallies[n++] = g->tallies[i];
-	qsort(g->tallies, n, sizeof(*g->tallies), tally_desc);
+	if (n > 1)
+		qsort(g->tallies, n, sizeof(*g->tallies), tally_desc);
 	long taken = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (taken + g->tallies[i].count > g->limit)
