@@ -107,16 +107,15 @@ static void trace_record_value(xf_results_out *o, const xf_input *in,
 	xf_jw *w = &o->jw;
 	const xf_item *it = &o->p->items[e->item];
 	const xf_record *rec = find_record(in, e->index);
-	char text[256];
-	char num[3][32];
-	xf_format_num(xf_round2(e->b), num[0]);
-	xf_format_num(xf_round2(e->c), num[1]);
-	xf_format_num(xf_round2(e->a), num[2]);
-	const char *level = rec && rec->level >= 0 && it->level_points
-				    ? o->p->levels[(int)rec->level].name : "";
+	char text[256], level[64] = "";
+	if (rec && rec->level >= 0 && it->level_points)
+		snprintf(level, sizeof(level), "（%s）", o->p->levels[(int)rec->level].name);
 	bool doubled = rec && (rec->bits & XF_R_AWARDED) && it->awarded_multiplier != 1;
-	snprintf(text, sizeof(text), "%s：%s%s %s × %s 分%s = %s 学分", it->name, level,
-		 num[0], unit_word(it->per), num[1], doubled ? " × 获奖加倍" : "", num[2]);
+	char mult[64] = "";
+	if (doubled)
+		snprintf(mult, sizeof(mult), " × %g（获奖加倍）", it->awarded_multiplier);
+	snprintf(text, sizeof(text), "%s%s：%g %s × %g 分%s = %g 学分", it->name, level,
+		 xf_round2(e->b), unit_word(it->per), xf_round2(e->c), mult, xf_round2(e->a));
 	xf_jw_kint(w, "record", e->index);
 	xf_jw_kstr(w, "item", it->key);
 	xf_jw_kcredits(w, "value", e->a);
