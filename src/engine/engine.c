@@ -59,6 +59,7 @@ void xf_scratch_init(xf_engine_scratch *s)
 
 void xf_scratch_cleanup(xf_engine_scratch *s)
 {
+	free(s->plan);
 	free(s->values);
 	free(s->units);
 	free(s->order);
@@ -88,6 +89,41 @@ static int scratch_reserve(xf_engine_scratch *s, size_t n)
 	return 0;
 }
 
+/* Derives the per-item plan of policy p into the scratch (once per
+ * policy; a scratch may be reused across policies). */
+static int plan_policy(xf_engine_scratch *s, const xf_policy *p)
+{
+	if (s->plan_for == p)
+		return 0;
+	xf_item_plan *plan = realloc(s->plan, (size_t)(p->nitems ? p->nitems : 1) * sizeof(*plan));
+	if (plan == NULL)
+		return -1;
+	for (int i = 0; i < p->nitems; i++) {
+		const xf_item *it = &p->items[i];
+		xf_item_plan *ip = &plan[i];
+		ip->pts[0] = it->level_points ? 0 : it->points;
+		for (int l = 0; l < XF_MAX_LEVELS; l++) {
+			double v = it->points;
+			if (it->level_points)
+				v = l < p->nlevels && !isnan(it->level_points[l]) ? it->level_points[l] : 0;
+			ip->pts[l + 1] = v;
+		}
+		ip->speaker_pts = isnan(it->speaker_points) ? NAN : it->speaker_points;
+		ip->awarded_mult = it->awarded_multiplier;
+		switch (it->per) {
+		case XF_PER_COUNT: ip->qsel = 0; break;
+		case XF_PER_DAY: ip->qsel = 1; break;
+		case XF_PER_MONTH: ip->qsel = 2; break;
+		case XF_PER_HOUR: ip->qsel = 3; break;
+		case XF_PER_CREDITS: ip->qsel = 5; break;
+		default: ip->qsel = -1;
+		}
+	}
+	s->plan = plan;
+	s->plan_for = p;
+	return 0;
+}
+
 /* Appends an event; on allocation failure marks the trace incomplete. */
 static void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
 		      int32_t other, int item, double a, double b, double c)
@@ -109,43 +145,41 @@ static void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
 
 /* ---- per-record value ---- */
 
-/* The first exclusion rule (an XF_EX_* bit) that makes the record worth 0,
- * or 0 when it counts. Checked in a fixed order so traces are stable. */
+/* The exclusion rule (an XF_EX_* bit) that makes the record worth 0, or 0
+ * when it counts. All conditions are evaluated without branches and masked
+ * by the item's rules; when several hold, the lowest bit names the rule, so
+ * traces are stable. (Branch-free: records arrive in no particular order
+ * of items, and mispredicted branches were most of the engine's time.) */
 static uint32_t excluded_by(const xf_item *it, const xf_record *rec, double units)
 {
-	uint32_t ex = it->exclude | XF_EX_NOT_APPROVED;
-
-	if ((ex & XF_EX_NOT_APPROVED) && (rec->bits & XF_R_NOT_APPROVED))
-		return XF_EX_NOT_APPROVED;
-	if ((ex & XF_EX_KIND) && rec->kind >= 0 &&
-	    (it->exclude_kinds & (1u << rec->kind)))
-		return XF_EX_KIND;
-	if ((ex & XF_EX_MIN_MINUTES) && rec->minutes >= 0 &&
-	    rec->minutes < it->min_minutes)
-		return XF_EX_MIN_MINUTES;
-	if ((ex & XF_EX_MIN_SCORE) && !isnan(rec->score) && rec->score < it->min_score)
-		return XF_EX_MIN_SCORE;
-	if ((ex & XF_EX_NOT_PASSED) && (rec->bits & XF_R_PASSED_SET) &&
-	    !(rec->bits & XF_R_PASSED))
-		return XF_EX_NOT_PASSED;
-	if ((ex & XF_EX_UNLESS_PASSED) && !(rec->bits & XF_R_PASSED))
-		return XF_EX_UNLESS_PASSED;
-	if ((ex & XF_EX_HALF_ATTENDED) && rec->attended >= 0 && rec->minutes >= 0 &&
-	    (int64_t)rec->attended * 2 < (int64_t)rec->minutes)
-		return XF_EX_HALF_ATTENDED;
-	if ((ex & XF_EX_NOT_COMPLETED) && (rec->bits & XF_R_NOT_COMPLETED))
-		return XF_EX_NOT_COMPLETED;
-	if ((ex & XF_EX_ONLINE_INCOMPLETE) && (rec->bits & XF_R_ONLINE) &&
-	    (rec->bits & XF_R_NOT_COMPLETED))
-		return XF_EX_ONLINE_INCOMPLETE;
-	if ((ex & XF_EX_MIN_UNITS) && units + EPS < it->min_units)
-		return XF_EX_MIN_UNITS;
-	return 0;
+	uint32_t b = rec->bits;
+	int has_minutes = rec->minutes >= 0;
+	uint32_t c = 0;
+	c |= (uint32_t)((b & XF_R_NOT_APPROVED) != 0) * XF_EX_NOT_APPROVED;
+	c |= (uint32_t)(rec->kind >= 0 && ((it->exclude_kinds >> (rec->kind & 31)) & 1u)) *
+	     XF_EX_KIND;
+	c |= (uint32_t)(has_minutes & (rec->minutes < it->min_minutes)) * XF_EX_MIN_MINUTES;
+	c |= (uint32_t)(rec->score < it->min_score) * XF_EX_MIN_SCORE; /* NAN: false */
+	c |= (uint32_t)((b & (XF_R_PASSED_SET | XF_R_PASSED)) == XF_R_PASSED_SET) *
+	     XF_EX_NOT_PASSED;
+	c |= (uint32_t)(has_minutes & (rec->attended >= 0) &
+			((int64_t)rec->attended * 2 < (int64_t)rec->minutes)) *
+	     XF_EX_HALF_ATTENDED;
+	c |= (uint32_t)((b & XF_R_NOT_COMPLETED) != 0) * XF_EX_NOT_COMPLETED;
+	c |= (uint32_t)((b & (XF_R_ONLINE | XF_R_NOT_COMPLETED)) ==
+			(XF_R_ONLINE | XF_R_NOT_COMPLETED)) * XF_EX_ONLINE_INCOMPLETE;
+	c |= (uint32_t)(units + EPS < it->min_units) * XF_EX_MIN_UNITS;
+	c |= (uint32_t)((b & XF_R_PASSED) == 0) * XF_EX_UNLESS_PASSED;
+	c &= it->exclude | XF_EX_NOT_APPROVED;
+	return c & -c;
 }
 
 /* Units of one record under the item's `per`. */
-static double record_units(const xf_item *it, const xf_record *rec)
+static double record_units(const xf_item *it, const xf_item_plan *ip,
+			   const xf_record *rec)
 {
+	if (ip->qsel >= 0)
+		return rec->q[ip->qsel];
 	switch (it->per) {
 	case XF_PER_COUNT:
 		return rec->count;
@@ -178,13 +212,11 @@ static double record_units(const xf_item *it, const xf_record *rec)
 	return 0;
 }
 
-static double record_points(const xf_item *it, const xf_record *rec)
+static double record_points(const xf_item_plan *ip, const xf_record *rec)
 {
-	if ((rec->bits & XF_R_SPEAKER) && !isnan(it->speaker_points))
-		return it->speaker_points;
-	if (it->level_points != NULL)
-		return rec->level >= 0 ? it->level_points[(int)rec->level] : 0;
-	return it->points;
+	double pts = ip->pts[rec->level + 1];
+	bool speaker = (rec->bits & XF_R_SPEAKER) && !isnan(ip->speaker_pts);
+	return speaker ? ip->speaker_pts : pts;
 }
 
 /* ---- same-activity rule ---- */
@@ -209,15 +241,14 @@ static int act_cmp(const void *a, const void *b)
 }
 
 /* Records sharing an activity key within an item count once, at the highest
- * value; the others are set to 0. Returns -1 on allocation failure. */
+ * value: the others' values and units are taken back out of r. `counted`
+ * lists the counted records that carry a key. Returns -1 on allocation
+ * failure. */
 static int apply_same_activity(const xf_input *in, const uint32_t *counted,
-			       size_t ncounted, double *values, double *units,
-			       xf_trace *trace)
+			       size_t ncounted, const double *values,
+			       const double *units, xf_result *r, xf_trace *trace)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < ncounted; k++)
-		if (in->records[counted[k]].activity >= 0)
-			n++;
+	size_t n = ncounted;
 	if (n < 2)
 		return 0;
 
@@ -255,8 +286,8 @@ static int apply_same_activity(const xf_input *in, const uint32_t *counted,
 				  (int32_t)in->records[keys[first].pos].index,
 				  (int32_t)in->records[drop].index, keys[k].item,
 				  keys[first].value, values[drop], 0);
-			values[drop] = 0;
-			units[drop] = 0;
+			r->items[keys[k].item] -= values[drop];
+			r->item_units[keys[k].item] -= units[drop];
 			k++;
 		}
 	}
@@ -334,8 +365,9 @@ static bool exempt_holds(const xf_exempt_rule *e, int year, const xf_input *in,
 
 /* ---- the stages ---- */
 
-/* Values every record of the year, applies the same-activity rule, and sums
- * values and units into r->items / r->item_units (before caps). */
+/* Values every record of the year and sums values and units into
+ * r->items / r->item_units (before caps). Records with an activity key are
+ * also noted, and the same-activity rule then takes back the duplicates. */
 static int value_records(const xf_policy *p, int year, const xf_input *in,
 			 xf_engine_scratch *scratch, xf_result *r, xf_trace *trace)
 {
@@ -344,17 +376,18 @@ static int value_records(const xf_policy *p, int year, const xf_input *in,
 		return 0;
 	if (scratch_reserve(scratch, n) != 0)
 		return -1;
+	const xf_item_plan *plan = scratch->plan;
 	double *values = scratch->values, *units = scratch->units;
-	uint32_t *counted = scratch->order;
-	size_t ncounted = 0;
+	uint32_t *keyed = scratch->order;
+	size_t nkeyed = 0;
 	uint64_t once_seen[(XF_MAX_ITEMS + 63) / 64] = {0};
+	xf_date year_first = year * 10000 + 101, year_last = year * 10000 + 1231;
 
 	for (size_t i = 0; i < n; i++) {
 		const xf_record *rec = &in->records[i];
 		const xf_item *it = &p->items[rec->item];
-		values[i] = 0;
-		units[i] = 0;
-		if (XF_DATE_YEAR(rec->date) != year) {
+		const xf_item_plan *ip = &plan[rec->item];
+		if (rec->date < year_first || rec->date > year_last) {
 			trace_add(trace, XF_T_OTHER_YEAR, (int32_t)rec->index, 0, rec->item, 0, 0, 0);
 			continue;
 		}
@@ -362,7 +395,7 @@ static int value_records(const xf_policy *p, int year, const xf_input *in,
 			trace_add(trace, XF_T_NOT_RECORD, (int32_t)rec->index, 0, rec->item, 0, 0, 0);
 			continue;
 		}
-		double u = record_units(it, rec);
+		double u = record_units(it, ip, rec);
 		uint32_t ex = excluded_by(it, rec, u);
 		if (ex) {
 			trace_add(trace, XF_T_EXCLUDED, (int32_t)rec->index, (int32_t)ex,
@@ -377,23 +410,19 @@ static int value_records(const xf_policy *p, int year, const xf_input *in,
 			}
 			once_seen[rec->item / 64] |= bit;
 		}
-		double pts = record_points(it, rec);
-		double v = pts * u;
-		if ((rec->bits & XF_R_AWARDED))
-			v *= it->awarded_multiplier;
-		values[i] = v;
-		units[i] = u;
-		counted[ncounted++] = (uint32_t)i;
+		double pts = record_points(ip, rec);
+		double mult = (rec->bits & XF_R_AWARDED) ? ip->awarded_mult : 1.0;
+		double v = pts * u * mult;
+		r->items[rec->item] += v;
+		r->item_units[rec->item] += u;
+		if (rec->activity >= 0) {
+			values[i] = v;
+			units[i] = u;
+			keyed[nkeyed++] = (uint32_t)i;
+		}
 		trace_add(trace, XF_T_VALUE, (int32_t)rec->index, 0, rec->item, v, u, pts);
 	}
-	if (apply_same_activity(in, counted, ncounted, values, units, trace) != 0)
-		return -1;
-	for (size_t k = 0; k < ncounted; k++) {
-		const xf_record *rec = &in->records[counted[k]];
-		r->items[rec->item] += values[counted[k]];
-		r->item_units[rec->item] += units[counted[k]];
-	}
-	return 0;
+	return apply_same_activity(in, keyed, nkeyed, values, units, r, trace);
 }
 
 /* Monthly-metric items (学习强国 steps) and the growth sums. */
@@ -603,7 +632,7 @@ int xf_engine_assess(const xf_policy *p, int year, const xf_input *in,
 	r->grade = -1;
 	r->met = XF_NULL;
 
-	if (value_records(p, year, in, scratch, r, trace) != 0)
+	if (plan_policy(scratch, p) != 0 || value_records(p, year, in, scratch, r, trace) != 0)
 		return -1;
 	value_metrics(p, year, in, r, trace);
 	apply_caps(p, r, trace);

@@ -45,7 +45,12 @@ typedef struct xf_record {
 	int32_t activity;  /* interned same-activity key, -1 none */
 	int32_t minutes;   /* -1 when not given */
 	int32_t attended;  /* attended_minutes, -1 when not given */
-	double count, days, months, hours, score, credits;
+	union {
+		struct {
+			double count, days, months, hours, score, credits;
+		};
+		double q[6]; /* the same, indexed (see xf_item_plan.qsel) */
+	};
 } xf_record;
 
 typedef struct xf_metric {
@@ -175,9 +180,23 @@ void xf_trace_init(xf_trace *t);
 void xf_trace_reset(xf_trace *t);
 void xf_trace_cleanup(xf_trace *t);
 
-/* Scratch space the engine reuses between people (sorting by activity). */
+/* What the engine derives from a policy once and reuses for every person:
+ * per item, points by level (index 0: no level) with the speaker variant,
+ * and where the item's units come from, so valuing a record is table
+ * lookups instead of branches on the item's kind. */
+typedef struct xf_item_plan {
+	double pts[XF_MAX_LEVELS + 1];
+	double speaker_pts;   /* points when speaker (equal to pts when none) */
+	double awarded_mult;
+	int8_t qsel;          /* index into xf_record.q, or -1: computed */
+} xf_item_plan;
+
+/* Scratch space the engine reuses between people: the policy's plan and
+ * per-record buffers for the same-activity rule. */
 typedef struct xf_engine_scratch {
-	double *values;   /* per record value */
+	const xf_policy *plan_for; /* the policy `plan` was derived from */
+	xf_item_plan *plan;        /* [nitems] */
+	double *values;            /* per record value */
 	double *units;
 	uint32_t *order;
 	size_t cap;
