@@ -108,16 +108,47 @@ static int plan_policy(xf_engine_scratch *s, const xf_policy *p)
 				v = l < p->nlevels && !isnan(it->level_points[l]) ? it->level_points[l] : 0;
 			ip->pts[l + 1] = v;
 		}
-		ip->speaker_pts = isnan(it->speaker_points) ? NAN : it->speaker_points;
+		ip->exclude = it->exclude | XF_EX_NOT_APPROVED;
+		ip->exclude_kinds = it->exclude_kinds;
+		ip->min_minutes = it->min_minutes;
+		ip->min_score = it->min_score;
+		ip->min_units = it->min_units;
+		ip->speaker_pts = it->speaker_points;
+		ip->has_speaker = !isnan(it->speaker_points);
 		ip->awarded_mult = it->awarded_multiplier;
+		ip->w_q = ip->w_session = ip->w_class = ip->w_year = 0;
+		ip->qsel = 0;
+		ip->valued = it->per != XF_PER_METRIC;
+		ip->once = it->per == XF_PER_YEAR;
+		ip->inv_session = it->session_days > 0 ? 1.0 / it->session_days : 0;
+		ip->inv_class = it->class_hour_minutes > 0 ? 1.0 / it->class_hour_minutes : 0;
+		ip->half_class = it->class_hour_minutes / 2.0;
 		switch (it->per) {
-		case XF_PER_COUNT: ip->qsel = 0; break;
-		case XF_PER_DAY: ip->qsel = 1; break;
-		case XF_PER_MONTH: ip->qsel = 2; break;
-		case XF_PER_HOUR: ip->qsel = 3; break;
-		case XF_PER_CREDITS: ip->qsel = 5; break;
-		default: ip->qsel = -1;
+		case XF_PER_COUNT: ip->w_q = 1; ip->qsel = 0; break;
+		case XF_PER_DAY: ip->w_q = 1; ip->qsel = 1; break;
+		case XF_PER_MONTH: ip->w_q = 1; ip->qsel = 2; break;
+		case XF_PER_HOUR: ip->w_q = 1; ip->qsel = 3; break;
+		case XF_PER_CREDITS: ip->w_q = 1; ip->qsel = 5; break;
+		case XF_PER_SESSION: ip->w_session = 1; break;
+		case XF_PER_CLASS_HOUR: ip->w_class = 1; break;
+		case XF_PER_YEAR: ip->w_year = 1; break;
+		case XF_PER_METRIC: break;
 		}
+	}
+	/* The exclusions that depend on a record's flags alone. */
+	for (uint32_t b = 0; b < 128; b++) {
+		uint32_t c = 0;
+		if (b & XF_R_NOT_APPROVED)
+			c |= XF_EX_NOT_APPROVED;
+		if ((b & (XF_R_PASSED_SET | XF_R_PASSED)) == XF_R_PASSED_SET)
+			c |= XF_EX_NOT_PASSED;
+		if (b & XF_R_NOT_COMPLETED)
+			c |= XF_EX_NOT_COMPLETED;
+		if ((b & (XF_R_ONLINE | XF_R_NOT_COMPLETED)) == (XF_R_ONLINE | XF_R_NOT_COMPLETED))
+			c |= XF_EX_ONLINE_INCOMPLETE;
+		if (!(b & XF_R_PASSED))
+			c |= XF_EX_UNLESS_PASSED;
+		s->bit_rules[b] = c;
 	}
 	s->plan = plan;
 	s->plan_for = p;
@@ -150,74 +181,46 @@ static void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
  * by the item's rules; when several hold, the lowest bit names the rule, so
  * traces are stable. (Branch-free: records arrive in no particular order
  * of items, and mispredicted branches were most of the engine's time.) */
-static uint32_t excluded_by(const xf_item *it, const xf_record *rec, double units)
+static inline uint32_t excluded_by(const uint32_t *bit_rules, const xf_item_plan *ip,
+				   const xf_record *rec, double units)
 {
-	uint32_t b = rec->bits;
 	int has_minutes = rec->minutes >= 0;
-	uint32_t c = 0;
-	c |= (uint32_t)((b & XF_R_NOT_APPROVED) != 0) * XF_EX_NOT_APPROVED;
-	c |= (uint32_t)(rec->kind >= 0 && ((it->exclude_kinds >> (rec->kind & 31)) & 1u)) *
+	uint32_t c = bit_rules[rec->bits & 127];
+	c |= (uint32_t)(rec->kind >= 0 && ((ip->exclude_kinds >> (rec->kind & 31)) & 1u)) *
 	     XF_EX_KIND;
-	c |= (uint32_t)(has_minutes & (rec->minutes < it->min_minutes)) * XF_EX_MIN_MINUTES;
-	c |= (uint32_t)(rec->score < it->min_score) * XF_EX_MIN_SCORE; /* NAN: false */
-	c |= (uint32_t)((b & (XF_R_PASSED_SET | XF_R_PASSED)) == XF_R_PASSED_SET) *
-	     XF_EX_NOT_PASSED;
+	c |= (uint32_t)(has_minutes & (rec->minutes < ip->min_minutes)) * XF_EX_MIN_MINUTES;
+	c |= (uint32_t)(rec->score < ip->min_score) * XF_EX_MIN_SCORE; /* NAN: false */
 	c |= (uint32_t)(has_minutes & (rec->attended >= 0) &
 			((int64_t)rec->attended * 2 < (int64_t)rec->minutes)) *
 	     XF_EX_HALF_ATTENDED;
-	c |= (uint32_t)((b & XF_R_NOT_COMPLETED) != 0) * XF_EX_NOT_COMPLETED;
-	c |= (uint32_t)((b & (XF_R_ONLINE | XF_R_NOT_COMPLETED)) ==
-			(XF_R_ONLINE | XF_R_NOT_COMPLETED)) * XF_EX_ONLINE_INCOMPLETE;
-	c |= (uint32_t)(units + EPS < it->min_units) * XF_EX_MIN_UNITS;
-	c |= (uint32_t)((b & XF_R_PASSED) == 0) * XF_EX_UNLESS_PASSED;
-	c &= it->exclude | XF_EX_NOT_APPROVED;
+	c |= (uint32_t)(units + EPS < ip->min_units) * XF_EX_MIN_UNITS;
+	c &= ip->exclude;
 	return c & -c;
 }
 
-/* Units of one record under the item's `per`. */
-static double record_units(const xf_item *it, const xf_item_plan *ip,
-			   const xf_record *rec)
+/* ceil(x) for 0 <= x < 2^52, without a libm call or a branch. */
+static inline double ceil_nonneg(double x)
 {
-	if (ip->qsel >= 0)
-		return rec->q[ip->qsel];
-	switch (it->per) {
-	case XF_PER_COUNT:
-		return rec->count;
-	case XF_PER_DAY:
-		return rec->days;
-	case XF_PER_MONTH:
-		return rec->months;
-	case XF_PER_HOUR:
-		return rec->hours;
-	case XF_PER_CLASS_HOUR: {
-		/* round half-up(minutes / m), in integers: (2x + m) / 2m */
-		if (rec->minutes < 0 || it->class_hour_minutes <= 0)
-			return 0;
-		int64_t m = it->class_hour_minutes;
-		return (double)((2 * (int64_t)rec->minutes + m) / (2 * m));
-	}
-	case XF_PER_SESSION:
-		if (rec->bits & XF_R_ONLINE)
-			return 1;
-		if (it->session_days <= 0)
-			return 1;
-		return ceil(rec->days / it->session_days - EPS);
-	case XF_PER_YEAR:
-		return 1;
-	case XF_PER_CREDITS:
-		return rec->credits;
-	case XF_PER_METRIC:
-		return 0;
-	}
-	return 0;
+	double t = (double)(int64_t)x;
+	return t + (double)(t < x);
 }
 
-static double record_points(const xf_item_plan *ip, const xf_record *rec)
+/* Units of one record under the item's `per`, from the plan's weights:
+ * every candidate is computed and one is kept, so records of mixed items do
+ * not cost a mispredicted branch each.
+ *   session:    online ? 1 : ceil(days / session_days) (days begun)
+ *   class_hour: round half-up(minutes / class_hour_minutes), 0 when no minutes */
+static inline double record_units(const xf_item_plan *ip, const xf_record *rec)
 {
-	double pts = ip->pts[rec->level + 1];
-	bool speaker = (rec->bits & XF_R_SPEAKER) && !isnan(ip->speaker_pts);
-	return speaker ? ip->speaker_pts : pts;
+	double online = (double)((rec->bits & XF_R_ONLINE) != 0);
+	double sessions = ceil_nonneg(rec->days * ip->inv_session - EPS);
+	sessions = online + (1 - online) * sessions;
+	double minutes = rec->minutes > 0 ? (double)rec->minutes : 0;
+	double hours = (double)(int64_t)((minutes + ip->half_class) * ip->inv_class + EPS);
+	return rec->q[ip->qsel] * ip->w_q + sessions * ip->w_session +
+	       hours * ip->w_class + ip->w_year;
 }
+
 
 /* ---- same-activity rule ---- */
 
@@ -365,9 +368,30 @@ static bool exempt_holds(const xf_exempt_rule *e, int year, const xf_input *in,
 
 /* ---- the stages ---- */
 
+/* Writes the trace event for one record, given what the fast path found. */
+static void trace_record(const xf_record *rec, bool in_year, const xf_item_plan *ip,
+			 uint32_t ex, bool seen, double v, double u, double pts,
+			 xf_trace *trace)
+{
+	int32_t idx = (int32_t)rec->index;
+	if (!in_year)
+		trace_add(trace, XF_T_OTHER_YEAR, idx, 0, rec->item, 0, 0, 0);
+	else if (!ip->valued)
+		trace_add(trace, XF_T_NOT_RECORD, idx, 0, rec->item, 0, 0, 0);
+	else if (ex)
+		trace_add(trace, XF_T_EXCLUDED, idx, (int32_t)ex, rec->item, 0, 0, 0);
+	else if (seen)
+		trace_add(trace, XF_T_ONCE, idx, 0, rec->item, 0, 0, 0);
+	else
+		trace_add(trace, XF_T_VALUE, idx, 0, rec->item, v, u, pts);
+}
+
 /* Values every record of the year and sums values and units into
- * r->items / r->item_units (before caps). Records with an activity key are
- * also noted, and the same-activity rule then takes back the duplicates. */
+ * r->items / r->item_units (before caps). A record that does not count
+ * (other year, metric item, excluded, once-a-year item already counted)
+ * adds 0; the loop has no data-dependent branch outside the trace. Records
+ * with an activity key are noted, and the same-activity rule then takes the
+ * duplicates back out. */
 static int value_records(const xf_policy *p, int year, const xf_input *in,
 			 xf_engine_scratch *scratch, xf_result *r, xf_trace *trace)
 {
@@ -385,42 +409,31 @@ static int value_records(const xf_policy *p, int year, const xf_input *in,
 
 	for (size_t i = 0; i < n; i++) {
 		const xf_record *rec = &in->records[i];
-		const xf_item *it = &p->items[rec->item];
 		const xf_item_plan *ip = &plan[rec->item];
-		if (rec->date < year_first || rec->date > year_last) {
-			trace_add(trace, XF_T_OTHER_YEAR, (int32_t)rec->index, 0, rec->item, 0, 0, 0);
-			continue;
-		}
-		if (it->per == XF_PER_METRIC) {
-			trace_add(trace, XF_T_NOT_RECORD, (int32_t)rec->index, 0, rec->item, 0, 0, 0);
-			continue;
-		}
-		double u = record_units(it, ip, rec);
-		uint32_t ex = excluded_by(it, rec, u);
-		if (ex) {
-			trace_add(trace, XF_T_EXCLUDED, (int32_t)rec->index, (int32_t)ex,
-				  rec->item, 0, 0, 0);
-			continue;
-		}
-		if (it->per == XF_PER_YEAR) {
-			uint64_t bit = 1ull << (rec->item % 64);
-			if (once_seen[rec->item / 64] & bit) {
-				trace_add(trace, XF_T_ONCE, (int32_t)rec->index, 0, rec->item, 0, 0, 0);
-				continue;
-			}
-			once_seen[rec->item / 64] |= bit;
-		}
-		double pts = record_points(ip, rec);
+		bool in_year = (rec->date >= year_first) & (rec->date <= year_last);
+		double u = ip->w_q != 0 ? rec->q[ip->qsel] : record_units(ip, rec);
+		uint32_t ex = excluded_by(scratch->bit_rules, ip, rec, u);
+		bool keep = in_year & ip->valued & (ex == 0);
+		uint64_t bit = 1ull << (rec->item & 63);
+		uint64_t *word = &once_seen[rec->item >> 6];
+		bool seen = keep & ip->once & ((*word & bit) != 0);
+		keep &= !seen;
+		*word |= bit * (uint64_t)(keep & ip->once);
+
+		double pts = ip->pts[rec->level + 1];
+		bool speaker = ((rec->bits & XF_R_SPEAKER) != 0) & ip->has_speaker;
+		pts = speaker ? ip->speaker_pts : pts;
 		double mult = (rec->bits & XF_R_AWARDED) ? ip->awarded_mult : 1.0;
-		double v = pts * u * mult;
+		double k = (double)keep;
+		double v = pts * u * mult * k;
 		r->items[rec->item] += v;
-		r->item_units[rec->item] += u;
-		if (rec->activity >= 0) {
-			values[i] = v;
-			units[i] = u;
-			keyed[nkeyed++] = (uint32_t)i;
-		}
-		trace_add(trace, XF_T_VALUE, (int32_t)rec->index, 0, rec->item, v, u, pts);
+		r->item_units[rec->item] += u * k;
+		values[i] = v;
+		units[i] = u * k;
+		keyed[nkeyed] = (uint32_t)i;
+		nkeyed += keep & (rec->activity >= 0);
+		if (trace)
+			trace_record(rec, in_year, ip, ex, seen, v, u, pts, trace);
 	}
 	return apply_same_activity(in, keyed, nkeyed, values, units, r, trace);
 }

@@ -186,9 +186,22 @@ void xf_trace_cleanup(xf_trace *t);
  * lookups instead of branches on the item's kind. */
 typedef struct xf_item_plan {
 	double pts[XF_MAX_LEVELS + 1];
-	double speaker_pts;   /* points when speaker (equal to pts when none) */
+	double speaker_pts;   /* points when speaker; NAN when no variant */
 	double awarded_mult;
-	int8_t qsel;          /* index into xf_record.q, or -1: computed */
+	/* units = q[qsel] x w_q + sessions x w_session + class hours x w_class
+	 * + w_year: exactly one weight is 1 (all 0 for metric items). */
+	double w_q, w_session, w_class, w_year;
+	double inv_session;   /* 1 / session_days */
+	double inv_class;     /* 1 / class_hour_minutes */
+	double half_class;    /* class_hour_minutes / 2 */
+	/* Exclusions, copied here so a record touches one line of plan. */
+	uint32_t exclude;     /* the item's XF_EX_* rules, with NOT_APPROVED */
+	uint32_t exclude_kinds;
+	double min_minutes, min_score, min_units;
+	uint8_t qsel;         /* index into xf_record.q */
+	bool valued;          /* not a metric item */
+	bool once;            /* per: year */
+	bool has_speaker;     /* speaker_pts applies */
 } xf_item_plan;
 
 /* Scratch space the engine reuses between people: the policy's plan and
@@ -196,6 +209,7 @@ typedef struct xf_item_plan {
 typedef struct xf_engine_scratch {
 	const xf_policy *plan_for; /* the policy `plan` was derived from */
 	xf_item_plan *plan;        /* [nitems] */
+	uint32_t bit_rules[128];   /* XF_R_* bits -> exclusions they meet */
 	double *values;            /* per record value */
 	double *units;
 	uint32_t *order;
