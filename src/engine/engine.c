@@ -135,6 +135,12 @@ static int plan_policy(xf_engine_scratch *s, const xf_policy *p)
 		case XF_PER_METRIC: break;
 		}
 	}
+	s->rules_used = XF_EX_NOT_APPROVED;
+	s->any_once = false;
+	for (int i = 0; i < p->nitems; i++) {
+		s->rules_used |= plan[i].exclude;
+		s->any_once |= plan[i].once;
+	}
 	/* The exclusions that depend on a record's flags alone. */
 	for (uint32_t b = 0; b < 128; b++) {
 		uint32_t c = 0;
@@ -156,11 +162,9 @@ static int plan_policy(xf_engine_scratch *s, const xf_policy *p)
 }
 
 /* Appends an event; on allocation failure marks the trace incomplete. */
-static void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
-		      int32_t other, int item, double a, double b, double c)
+static void trace_push(xf_trace *t, xf_trace_kind kind, int32_t index,
+		       int32_t other, int item, double a, double b, double c)
 {
-	if (t == NULL)
-		return;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 32;
 		xf_trace_event *ev = realloc(t->ev, cap * sizeof(*ev));
@@ -174,6 +178,14 @@ static void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
 	t->ev[t->n++] = (xf_trace_event){kind, index, other, (int16_t)item, a, b, c};
 }
 
+/* No trace requested (the common, fast case) costs one test. */
+static inline void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
+			     int32_t other, int item, double a, double b, double c)
+{
+	if (t != NULL)
+		trace_push(t, kind, index, other, item, a, b, c);
+}
+
 /* ---- per-record value ---- */
 
 /* The exclusion rule (an XF_EX_* bit) that makes the record worth 0, or 0
@@ -181,28 +193,47 @@ static void trace_add(xf_trace *t, xf_trace_kind kind, int32_t index,
  * by the item's rules; when several hold, the lowest bit names the rule, so
  * traces are stable. (Branch-free: records arrive in no particular order
  * of items, and mispredicted branches were most of the engine's time.) */
-static inline uint32_t excluded_by(const uint32_t *bit_rules, const xf_item_plan *ip,
+static inline uint32_t excluded_by(const xf_engine_scratch *sc, const xf_item_plan *ip,
 				   const xf_record *rec, double units)
 {
-	int has_minutes = rec->minutes >= 0;
-	uint32_t c = bit_rules[rec->bits & 127];
-	c |= (uint32_t)(rec->kind >= 0 && ((ip->exclude_kinds >> (rec->kind & 31)) & 1u)) *
-	     XF_EX_KIND;
-	c |= (uint32_t)(has_minutes & (rec->minutes < ip->min_minutes)) * XF_EX_MIN_MINUTES;
-	c |= (uint32_t)(rec->score < ip->min_score) * XF_EX_MIN_SCORE; /* NAN: false */
-	c |= (uint32_t)(has_minutes & (rec->attended >= 0) &
-			((int64_t)rec->attended * 2 < (int64_t)rec->minutes)) *
-	     XF_EX_HALF_ATTENDED;
-	c |= (uint32_t)(units + EPS < ip->min_units) * XF_EX_MIN_UNITS;
+	uint32_t used = sc->rules_used;
+	uint32_t c = sc->bit_rules[rec->bits & 127];
+	/* Branches on `used` depend on the policy only: always predicted. */
+	if (used & XF_EX_KIND)
+		c |= (uint32_t)(rec->kind >= 0 &&
+				((ip->exclude_kinds >> (rec->kind & 31)) & 1u)) * XF_EX_KIND;
+	if (used & (XF_EX_MIN_MINUTES | XF_EX_HALF_ATTENDED)) {
+		int has_minutes = rec->minutes >= 0;
+		c |= (uint32_t)(has_minutes & (rec->minutes < ip->min_minutes)) *
+		     XF_EX_MIN_MINUTES;
+		c |= (uint32_t)(has_minutes & (rec->attended >= 0) &
+				((int64_t)rec->attended * 2 < (int64_t)rec->minutes)) *
+		     XF_EX_HALF_ATTENDED;
+	}
+	if (used & XF_EX_MIN_SCORE)
+		c |= (uint32_t)(rec->score < ip->min_score) * XF_EX_MIN_SCORE; /* NAN: false */
+	if (used & XF_EX_MIN_UNITS)
+		c |= (uint32_t)(units + EPS < ip->min_units) * XF_EX_MIN_UNITS;
 	c &= ip->exclude;
 	return c & -c;
 }
 
-/* ceil(x) for 0 <= x < 2^52, without a libm call or a branch. */
+/* ceil(x) for x >= 0 without a libm call; values past 2^52 are whole
+ * already (and would not fit the conversion). */
 static inline double ceil_nonneg(double x)
 {
+	if (!(x < 4503599627370496.0))
+		return x;
 	double t = (double)(int64_t)x;
 	return t + (double)(t < x);
+}
+
+/* floor(x) for x >= 0, likewise. */
+static inline double floor_nonneg(double x)
+{
+	if (!(x < 4503599627370496.0))
+		return x;
+	return (double)(int64_t)x;
 }
 
 /* Units of one record under the item's `per`, from the plan's weights:
@@ -216,7 +247,7 @@ static inline double record_units(const xf_item_plan *ip, const xf_record *rec)
 	double sessions = ceil_nonneg(rec->days * ip->inv_session - EPS);
 	sessions = online + (1 - online) * sessions;
 	double minutes = rec->minutes > 0 ? (double)rec->minutes : 0;
-	double hours = (double)(int64_t)((minutes + ip->half_class) * ip->inv_class + EPS);
+	double hours = floor_nonneg((minutes + ip->half_class) * ip->inv_class + EPS);
 	return rec->q[ip->qsel] * ip->w_q + sessions * ip->w_session +
 	       hours * ip->w_class + ip->w_year;
 }
@@ -405,6 +436,7 @@ static int value_records(const xf_policy *p, int year, const xf_input *in,
 	uint32_t *keyed = scratch->order;
 	size_t nkeyed = 0;
 	uint64_t once_seen[(XF_MAX_ITEMS + 63) / 64] = {0};
+	bool any_once = scratch->any_once;
 	xf_date year_first = year * 10000 + 101, year_last = year * 10000 + 1231;
 
 	for (size_t i = 0; i < n; i++) {
@@ -412,13 +444,16 @@ static int value_records(const xf_policy *p, int year, const xf_input *in,
 		const xf_item_plan *ip = &plan[rec->item];
 		bool in_year = (rec->date >= year_first) & (rec->date <= year_last);
 		double u = ip->w_q != 0 ? rec->q[ip->qsel] : record_units(ip, rec);
-		uint32_t ex = excluded_by(scratch->bit_rules, ip, rec, u);
+		uint32_t ex = excluded_by(scratch, ip, rec, u);
 		bool keep = in_year & ip->valued & (ex == 0);
-		uint64_t bit = 1ull << (rec->item & 63);
-		uint64_t *word = &once_seen[rec->item >> 6];
-		bool seen = keep & ip->once & ((*word & bit) != 0);
-		keep &= !seen;
-		*word |= bit * (uint64_t)(keep & ip->once);
+		bool seen = false;
+		if (any_once) {
+			uint64_t bit = 1ull << (rec->item & 63);
+			uint64_t *word = &once_seen[rec->item >> 6];
+			seen = keep & ip->once & ((*word & bit) != 0);
+			keep &= !seen;
+			*word |= bit * (uint64_t)(keep & ip->once);
+		}
 
 		double pts = ip->pts[rec->level + 1];
 		bool speaker = ((rec->bits & XF_R_SPEAKER) != 0) & ip->has_speaker;
@@ -473,7 +508,7 @@ static void value_metrics(const xf_policy *p, int year, const xf_input *in,
 				continue;
 			double pts = 0;
 			if (month[k] > it->step_above + EPS && it->step_size > 0)
-				pts = floor((month[k] - it->step_above) / it->step_size + EPS) *
+				pts = floor_nonneg((month[k] - it->step_above) / it->step_size + EPS) *
 				      it->points;
 			r->items[it_i] += pts;
 			r->item_units[it_i] += pts;

@@ -210,6 +210,8 @@ typedef struct xf_engine_scratch {
 	const xf_policy *plan_for; /* the policy `plan` was derived from */
 	xf_item_plan *plan;        /* [nitems] */
 	uint32_t bit_rules[128];   /* XF_R_* bits -> exclusions they meet */
+	uint32_t rules_used;       /* union of the items' exclusion rules */
+	bool any_once;             /* some item is worth points once a year */
 	double *values;            /* per record value */
 	double *units;
 	uint32_t *order;

@@ -396,6 +396,22 @@ static void test_class_hours(void **state)
 	teardown(&f);
 }
 
+/* Absurd but valid magnitudes are capped, never undefined behaviour. */
+static void test_huge_values(void **state)
+{
+	(void)state;
+	fixture f;
+	setup(&f, "bigdata-bureau");
+	xf_record r = rec(f.p, "listen.training", "national");
+	r.days = 1e300;
+	int metric = xf_policy_metric(f.p, "xxqg");
+	xf_metric m = {0, (int16_t)metric, 2025, 5, 1e300};
+	run(&f, &r, 1, &m, 1);
+	assert_near(f.r.categories[xf_policy_category(f.p, "listen")], 40);
+	assert_near(item(&f, "read.xxqg"), 16);
+	teardown(&f);
+}
+
 /* Records outside the year are ignored and traced. */
 static void test_other_year(void **state)
 {
@@ -423,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_kunshan_grades),
 		cmocka_unit_test(test_class_hours),
 		cmocka_unit_test(test_other_year),
+		cmocka_unit_test(test_huge_values),
 	};
 	return cmocka_run_group_tests_name("engine/engine", tests, NULL, NULL);
 }
