@@ -30,6 +30,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all asan unit fuzz bench test clean run
+# Keep generated objects (make would delete pattern-built intermediates).
+.SECONDARY:
 all: build/xuefen
 
 build/xuefen: $(OBJ) $(CLI_OBJ)

@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Build and test dependencies, all from Debian's own archive.
-PACKAGES="build-essential pkg-config clang libfyaml-dev libcjson-dev libcmocka-dev"
+PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libfyaml-dev libcjson-dev libcmocka-dev"
 
 missing=""
 for p in $PACKAGES; do
