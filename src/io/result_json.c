@@ -93,11 +93,20 @@ static const char *unit_word(xf_per per)
 	return "";
 }
 
+/* A person's records keep their input order, so their indexes ascend. */
 static const xf_record *find_record(const xf_input *in, int32_t index)
 {
-	for (size_t i = 0; i < in->nrecords; i++)
-		if ((int32_t)in->records[i].index == index)
-			return &in->records[i];
+	size_t lo = 0, hi = in->nrecords;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int32_t at = (int32_t)in->records[mid].index;
+		if (at == index)
+			return &in->records[mid];
+		if (at < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
