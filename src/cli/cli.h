@@ -20,6 +20,12 @@ int cmd_assess(int argc, char **argv);
 void cmd_assess_help(void);
 int cmd_policy(int argc, char **argv);
 void cmd_policy_help(void);
+int cmd_init(int argc, char **argv);
+void cmd_init_help(void);
+
+/* The database URL: the --db value when given, else $XUEFEN_DB, else
+ * "xuefen.db" in the working directory. */
+const char *cli_db_url(const char *given);
 
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);

@@ -12,6 +12,7 @@ static const xf_command commands[] = {
 	{"assess", "按学分办法计算案例文件中每个人的学分、达标与等级 (assess a case file)",
 	 cmd_assess, cmd_assess_help},
 	{"policy", "校验或显示学分办法 (check or show a policy)", cmd_policy, cmd_policy_help},
+	{"init", "创建或升级数据库 (create or migrate the database)", cmd_init, cmd_init_help},
 	{"help", "显示帮助 (show help)", cmd_help, NULL},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,210 @@
+/* store: the backend-independent part: URLs, opening with the schema check,
+ * transactions, and routing every call through the backend's table. */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct xf_store {
+	const xf_store_ops *ops;
+	void *db;
+	xf_store_kind kind;
+	bool in_tx;
+};
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int xf_store_url_parse(const char *url, xf_store_url *out, xf_errs *errs)
+{
+	memset(out, 0, sizeof(*out));
+	if (url == NULL || *url == '\0') {
+		xf_errs_add(errs, "数据库地址为空 (empty database URL)");
+		return -1;
+	}
+	const char *target = url;
+	if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
+		out->kind = XF_STORE_POSTGRES;
+	} else if (starts_with(url, "sqlite:")) {
+		out->kind = XF_STORE_SQLITE;
+		target = url + strlen("sqlite:");
+		if (starts_with(target, "//"))
+			target += 2; /* sqlite:///abs/path -> /abs/path */
+	} else if (strstr(url, "://") != NULL) {
+		xf_errs_add(errs,
+			    "不支持的数据库地址 \"%s\"：应为文件路径、sqlite:PATH 或 postgresql://... "
+			    "(unsupported database URL)", url);
+		return -1;
+	} else {
+		out->kind = XF_STORE_SQLITE;
+	}
+	if (*target == '\0') {
+		xf_errs_add(errs, "数据库地址 \"%s\" 缺少文件路径 (no file path)", url);
+		return -1;
+	}
+	out->target = strdup(target);
+	if (out->target == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return -1;
+	}
+	return 0;
+}
+
+void xf_store_url_cleanup(xf_store_url *u)
+{
+	free(u->target);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Brings the schema to XF_SCHEMA_VERSION (create) or checks it (open). */
+static int settle_schema(xf_store *s, xf_store_mode mode, const char *url,
+			 xf_errs *errs)
+{
+	int version = 0;
+	if (s->ops->schema_version(s->db, &version, errs) != 0)
+		return -1;
+	if (version > XF_SCHEMA_VERSION) {
+		xf_errs_add(errs,
+			    "%s: 数据库结构版本 %d 比本程序（%d）新，请升级 xuefen "
+			    "(database schema %d is newer than this program's %d)",
+			    url, version, XF_SCHEMA_VERSION, version, XF_SCHEMA_VERSION);
+		return -1;
+	}
+	if (version == XF_SCHEMA_VERSION)
+		return 0;
+	if (mode != XF_STORE_CREATE) {
+		if (version == 0)
+			xf_errs_add(errs, "%s: 数据库尚未初始化，请先运行 xuefen init "
+				    "(database not initialised: run xuefen init)", url);
+		else
+			xf_errs_add(errs, "%s: 数据库结构版本 %d 低于 %d，请运行 xuefen init 升级 "
+				    "(database schema %d is older than %d: run xuefen init)",
+				    url, version, XF_SCHEMA_VERSION, version, XF_SCHEMA_VERSION);
+		return -1;
+	}
+	return s->ops->migrate(s->db, version, XF_SCHEMA_VERSION, errs);
+}
+
+xf_store *xf_store_open(const char *url, xf_store_mode mode, xf_errs *errs)
+{
+	xf_store_url u;
+	xf_store *s = NULL;
+	if (xf_store_url_parse(url, &u, errs) != 0)
+		return NULL;
+	if (u.kind == XF_STORE_POSTGRES) {
+		xf_errs_add(errs, "%s: 本版本尚不支持 PostgreSQL 后端 (the PostgreSQL backend is not "
+			    "built yet in this version)", url);
+		goto fail;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		goto fail;
+	}
+	s->kind = u.kind;
+	s->ops = &xf_store_sqlite_ops;
+	s->db = s->ops->open(u.target, mode, errs);
+	if (s->db == NULL)
+		goto fail;
+	if (settle_schema(s, mode, url, errs) != 0)
+		goto fail;
+	xf_store_url_cleanup(&u);
+	return s;
+fail:
+	xf_store_close(s);
+	xf_store_url_cleanup(&u);
+	return NULL;
+}
+
+void xf_store_close(xf_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->db) {
+		if (s->in_tx)
+			xf_store_rollback(s);
+		s->ops->close(s->db);
+	}
+	free(s);
+}
+
+xf_store_kind xf_store_kind_of(const xf_store *s)
+{
+	return s->kind;
+}
+
+int xf_store_schema_version(xf_store *s, int *version, xf_errs *errs)
+{
+	return s->ops->schema_version(s->db, version, errs);
+}
+
+int xf_store_begin(xf_store *s, xf_errs *errs)
+{
+	if (s->in_tx) {
+		xf_errs_add(errs, "事务已在进行中 (a transaction is already open)");
+		return -1;
+	}
+	if (s->ops->begin(s->db, errs) != 0)
+		return -1;
+	s->in_tx = true;
+	return 0;
+}
+
+int xf_store_commit(xf_store *s, xf_errs *errs)
+{
+	if (!s->in_tx) {
+		xf_errs_add(errs, "没有进行中的事务 (no open transaction)");
+		return -1;
+	}
+	if (s->ops->commit(s->db, errs) != 0) {
+		xf_store_rollback(s);
+		return -1;
+	}
+	s->in_tx = false;
+	return 0;
+}
+
+void xf_store_rollback(xf_store *s)
+{
+	if (!s->in_tx)
+		return;
+	s->ops->rollback(s->db);
+	s->in_tx = false;
+}
+
+int xf_store_audit(xf_store *s, const xf_audit_entry *e, xf_errs *errs)
+{
+	return s->ops->audit(s->db, e, errs);
+}
+
+int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs)
+{
+	return s->ops->audit_count(s->db, n, errs);
+}
+
+int xf_store_check(xf_store *s, xf_errs *errs)
+{
+	return s->ops->check(s->db, errs);
+}
+
+int xf_store_exec_for_tests(xf_store *s, const char *sql, xf_errs *errs)
+{
+	return s->ops->exec(s->db, sql, errs);
+}
+
+int xf_store_reset_for_tests(const char *url, xf_errs *errs)
+{
+	xf_store_url u;
+	if (xf_store_url_parse(url, &u, errs) != 0)
+		return -1;
+	const xf_store_ops *ops = u.kind == XF_STORE_POSTGRES ? NULL : &xf_store_sqlite_ops;
+	int rc = -1;
+	if (ops == NULL)
+		xf_errs_add(errs, "%s: 不支持的后端 (backend not available)", url);
+	else
+		rc = ops->reset(u.target, errs);
+	xf_store_url_cleanup(&u);
+	return rc;
+}

@@ -1,0 +1,222 @@
+/* Unit tests for src/store: URLs, init and the schema check, transactions,
+ * the append-only audit log, the integrity check. Every test runs on each
+ * backend available: SQLite (a temporary file) always, PostgreSQL when
+ * XUEFEN_TEST_PG names a throw-away database (tests/run.sh starts one). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store/store.h"
+
+typedef struct backend {
+	const char *name;
+	char url[512];
+} backend;
+
+static backend backends[2];
+static int nbackends;
+
+/* A fresh, empty database for one test. */
+static const char *fresh(const backend *b, xf_errs *errs)
+{
+	if (strcmp(b->name, "sqlite") == 0) {
+		unlink(b->url);
+		char wal[600];
+		snprintf(wal, sizeof(wal), "%s-wal", b->url);
+		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s-shm", b->url);
+		unlink(wal);
+		return b->url;
+	}
+	/* PostgreSQL: drop everything the previous test made. */
+	xf_store *s = xf_store_open(b->url, XF_STORE_CREATE, errs);
+	assert_non_null(s);
+	xf_store_close(s);
+	assert_int_equal(xf_store_reset_for_tests(b->url, errs), 0);
+	return b->url;
+}
+
+static void test_url_parse(void **state)
+{
+	(void)state;
+	static const struct { const char *in; int rc; xf_store_kind kind; const char *target; } rows[] = {
+		{"xuefen.db", 0, XF_STORE_SQLITE, "xuefen.db"},
+		{"/var/lib/xuefen/x.db", 0, XF_STORE_SQLITE, "/var/lib/xuefen/x.db"},
+		{"sqlite:data/x.db", 0, XF_STORE_SQLITE, "data/x.db"},
+		{"sqlite:///abs/x.db", 0, XF_STORE_SQLITE, "/abs/x.db"},
+		{"postgresql://u@h:5432/db", 0, XF_STORE_POSTGRES, "postgresql://u@h:5432/db"},
+		{"postgres://h/db", 0, XF_STORE_POSTGRES, "postgres://h/db"},
+		{"mysql://h/db", -1, 0, NULL},
+		{"", -1, 0, NULL},
+		{"sqlite:", -1, 0, NULL},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		xf_errs errs;
+		xf_store_url u;
+		xf_errs_init(&errs);
+		assert_int_equal(xf_store_url_parse(rows[i].in, &u, &errs), rows[i].rc);
+		if (rows[i].rc == 0) {
+			assert_int_equal(u.kind, rows[i].kind);
+			assert_string_equal(u.target, rows[i].target);
+		} else {
+			assert_true(xf_errs_count(&errs) == 1);
+		}
+		xf_store_url_cleanup(&u);
+		xf_errs_cleanup(&errs);
+	}
+}
+
+static void test_init_and_open(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		const char *url = fresh(&backends[b], &errs);
+		if (strcmp(backends[b].name, "sqlite") == 0) {
+			/* Opening a database that was never initialised fails. */
+			assert_null(xf_store_open(url, XF_STORE_OPEN, &errs));
+			assert_true(xf_errs_count(&errs) >= 1);
+			xf_errs_cleanup(&errs);
+			xf_errs_init(&errs);
+		}
+		xf_store *s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		xf_errs_print(&errs, backends[b].name, stderr);
+		assert_non_null(s);
+		int v = 0;
+		assert_int_equal(xf_store_schema_version(s, &v, &errs), 0);
+		assert_int_equal(v, XF_SCHEMA_VERSION);
+		assert_int_equal(xf_store_check(s, &errs), 0);
+		xf_store_close(s);
+		/* Now it opens, and init again changes nothing. */
+		s = xf_store_open(url, XF_STORE_OPEN, &errs);
+		assert_non_null(s);
+		xf_store_close(s);
+		s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		xf_store_close(s);
+		assert_int_equal(xf_errs_count(&errs), 0);
+		xf_errs_cleanup(&errs);
+	}
+}
+
+static void test_audit_append_only(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		const char *url = fresh(&backends[b], &errs);
+		xf_store *s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		xf_audit_entry e = {"admin", "person.update", "person:7", "{\"role\":\"staff\"}",
+				    "{\"role\":\"leader\"}"};
+		assert_int_equal(xf_store_audit(s, &e, &errs), 0);
+		long long n = 0;
+		assert_int_equal(xf_store_audit_count(s, &n, &errs), 0);
+		assert_int_equal(n, 1);
+		/* The database itself refuses to change or remove audit rows. */
+		assert_int_equal(xf_store_exec_for_tests(s, "UPDATE audit_log SET actor = 'x'", &errs), -1);
+		assert_int_equal(xf_store_exec_for_tests(s, "DELETE FROM audit_log", &errs), -1);
+		assert_int_equal(xf_store_audit_count(s, &n, &errs), 0);
+		assert_int_equal(n, 1);
+		xf_store_close(s);
+		xf_errs_cleanup(&errs);
+	}
+}
+
+static void test_transactions(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		const char *url = fresh(&backends[b], &errs);
+		xf_store *s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		xf_audit_entry e = {"cli", "import.roster", NULL, NULL, NULL};
+		long long n = 0;
+
+		assert_int_equal(xf_store_begin(s, &errs), 0);
+		assert_int_equal(xf_store_begin(s, &errs), -1); /* already open */
+		assert_int_equal(xf_store_audit(s, &e, &errs), 0);
+		xf_store_rollback(s);
+		assert_int_equal(xf_store_audit_count(s, &n, &errs), 0);
+		assert_int_equal(n, 0);
+
+		assert_int_equal(xf_store_begin(s, &errs), 0);
+		assert_int_equal(xf_store_audit(s, &e, &errs), 0);
+		assert_int_equal(xf_store_commit(s, &errs), 0);
+		assert_int_equal(xf_store_commit(s, &errs), -1); /* none open */
+		assert_int_equal(xf_store_audit_count(s, &n, &errs), 0);
+		assert_int_equal(n, 1);
+
+		/* Closing with a transaction open rolls it back. */
+		assert_int_equal(xf_store_begin(s, &errs), 0);
+		assert_int_equal(xf_store_audit(s, &e, &errs), 0);
+		xf_store_close(s);
+		s = xf_store_open(url, XF_STORE_OPEN, &errs);
+		assert_non_null(s);
+		assert_int_equal(xf_store_audit_count(s, &n, &errs), 0);
+		assert_int_equal(n, 1);
+		xf_store_close(s);
+		xf_errs_cleanup(&errs);
+	}
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		const char *url = fresh(&backends[b], &errs);
+		xf_store *s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		assert_int_equal(xf_store_exec_for_tests(s, "UPDATE schema_version SET version = 99", &errs), 0);
+		xf_store_close(s);
+		assert_null(xf_store_open(url, XF_STORE_OPEN, &errs));
+		assert_non_null(strstr(errs.msgs[errs.n - 1], "newer than this program"));
+		assert_null(xf_store_open(url, XF_STORE_CREATE, &errs));
+		xf_errs_cleanup(&errs);
+	}
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/xuefen-store-XXXXXX";
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	backends[nbackends].name = "sqlite";
+	snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s/test.db", dir);
+	nbackends++;
+	const char *pg = getenv("XUEFEN_TEST_PG");
+	if (pg && *pg) {
+		backends[nbackends].name = "postgresql";
+		snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s", pg);
+		nbackends++;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_parse),
+		cmocka_unit_test(test_init_and_open),
+		cmocka_unit_test(test_audit_append_only),
+		cmocka_unit_test(test_transactions),
+		cmocka_unit_test(test_newer_schema_refused),
+	};
+	int rc = cmocka_run_group_tests_name(pg && *pg ? "store (sqlite, postgresql)" : "store (sqlite)",
+					     tests, NULL, NULL);
+	char path[600];
+	const char *suffix[] = {"/test.db", "/test.db-wal", "/test.db-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s%s", dir, suffix[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	return rc;
+}
