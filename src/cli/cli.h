@@ -3,6 +3,8 @@
 #ifndef XF_CLI_CLI_H
 #define XF_CLI_CLI_H
 
+#include <stdbool.h>
+
 #define XF_EXIT_OK 0
 #define XF_EXIT_INPUT 1
 #define XF_EXIT_USAGE 2
@@ -22,6 +24,9 @@ int cmd_policy(int argc, char **argv);
 void cmd_policy_help(void);
 int cmd_init(int argc, char **argv);
 void cmd_init_help(void);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+void cmd_backup_help(void);
 
 /* The database URL: the --db value when given, else $XUEFEN_DB, else
  * "xuefen.db" in the working directory. */
