@@ -353,6 +353,81 @@ static int lite_reset(const char *path, xf_errs *errs)
 	return 0;
 }
 
+/* ---- statements ---- */
+
+static void *lite_prepare(void *h, const char *sql, xf_errs *errs)
+{
+	sqlite3 *db = h;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		xf_errs_add(errs, "SQLite：语句准备失败：%s (prepare failed)", sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+static int lite_bind_text(void *st, int i, const char *v)
+{
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_bind_int(void *st, int i, long long v)
+{
+	return sqlite3_bind_int64(st, i, v) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_bind_double(void *st, int i, double v)
+{
+	return sqlite3_bind_double(st, i, v) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_bind_null(void *st, int i)
+{
+	return sqlite3_bind_null(st, i) == SQLITE_OK ? 0 : -1;
+}
+
+static int lite_step(void *st, xf_errs *errs)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return XF_STEP_ROW;
+	if (rc == SQLITE_DONE)
+		return XF_STEP_DONE;
+	xf_errs_add(errs, "SQLite：%s (statement failed)", sqlite3_errmsg(sqlite3_db_handle(st)));
+	return XF_STEP_ERROR;
+}
+
+static const char *lite_col_text(void *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+static long long lite_col_int(void *st, int col)
+{
+	return sqlite3_column_int64(st, col);
+}
+
+static double lite_col_double(void *st, int col)
+{
+	return sqlite3_column_double(st, col);
+}
+
+static int lite_col_is_null(void *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL;
+}
+
+static void lite_stmt_reset(void *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static void lite_finalize(void *st)
+{
+	sqlite3_finalize(st);
+}
+
 const xf_store_ops xf_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = lite_open,
@@ -367,4 +442,16 @@ const xf_store_ops xf_store_sqlite_ops = {
 	.audit_count = lite_audit_count,
 	.check = lite_check,
 	.reset = lite_reset,
+	.prepare = lite_prepare,
+	.bind_text = lite_bind_text,
+	.bind_int = lite_bind_int,
+	.bind_double = lite_bind_double,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.col_text = lite_col_text,
+	.col_int = lite_col_int,
+	.col_double = lite_col_double,
+	.col_is_null = lite_col_is_null,
+	.stmt_reset = lite_stmt_reset,
+	.finalize = lite_finalize,
 };

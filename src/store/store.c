@@ -208,3 +208,84 @@ int xf_store_reset_for_tests(const char *url, xf_errs *errs)
 	xf_store_url_cleanup(&u);
 	return rc;
 }
+
+/* ---- statements: routed to the backend ---- */
+
+struct xf_stmt {
+	const xf_store_ops *ops;
+	void *h;
+};
+
+xf_stmt *xf_stmt_prepare(xf_store *s, const char *sql, xf_errs *errs)
+{
+	xf_stmt *st = malloc(sizeof(*st));
+	if (st == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return NULL;
+	}
+	st->ops = s->ops;
+	st->h = s->ops->prepare(s->db, sql, errs);
+	if (st->h == NULL) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+int xf_stmt_bind_text(xf_stmt *st, int i, const char *v)
+{
+	return v ? st->ops->bind_text(st->h, i, v) : st->ops->bind_null(st->h, i);
+}
+
+int xf_stmt_bind_int(xf_stmt *st, int i, long long v)
+{
+	return st->ops->bind_int(st->h, i, v);
+}
+
+int xf_stmt_bind_double(xf_stmt *st, int i, double v)
+{
+	return st->ops->bind_double(st->h, i, v);
+}
+
+int xf_stmt_bind_null(xf_stmt *st, int i)
+{
+	return st->ops->bind_null(st->h, i);
+}
+
+xf_step xf_stmt_step(xf_stmt *st, xf_errs *errs)
+{
+	return (xf_step)st->ops->step(st->h, errs);
+}
+
+const char *xf_stmt_text(xf_stmt *st, int col)
+{
+	return st->ops->col_text(st->h, col);
+}
+
+long long xf_stmt_int(xf_stmt *st, int col)
+{
+	return st->ops->col_int(st->h, col);
+}
+
+double xf_stmt_double(xf_stmt *st, int col)
+{
+	return st->ops->col_double(st->h, col);
+}
+
+int xf_stmt_is_null(xf_stmt *st, int col)
+{
+	return st->ops->col_is_null(st->h, col);
+}
+
+void xf_stmt_reset(xf_stmt *st)
+{
+	st->ops->stmt_reset(st->h);
+}
+
+void xf_stmt_finalize(xf_stmt *st)
+{
+	if (st == NULL)
+		return;
+	st->ops->finalize(st->h);
+	free(st);
+}

@@ -86,6 +86,34 @@ int xf_store_check(xf_store *s, xf_errs *errs);
 int xf_store_exec_for_tests(xf_store *s, const char *sql, xf_errs *errs);
 int xf_store_reset_for_tests(const char *url, xf_errs *errs);
 
+/* Statements: SQL written once for both backends, with parameters $1..$n
+ * (both SQLite and PostgreSQL read that form), INSERT ... ON CONFLICT and
+ * RETURNING. Values are always bound, never put into the SQL text.
+ * A statement belongs to its store and is valid until finalized. */
+typedef struct xf_stmt xf_stmt;
+
+typedef enum xf_step { XF_STEP_ERROR = -1, XF_STEP_DONE = 0, XF_STEP_ROW = 1 } xf_step;
+
+/* Prepares sql. NULL with a message on failure. */
+xf_stmt *xf_stmt_prepare(xf_store *s, const char *sql, xf_errs *errs);
+/* Binds parameter i (1-based). A NULL text binds SQL NULL. Return 0/-1. */
+int xf_stmt_bind_text(xf_stmt *st, int i, const char *v);
+int xf_stmt_bind_int(xf_stmt *st, int i, long long v);
+int xf_stmt_bind_double(xf_stmt *st, int i, double v);
+int xf_stmt_bind_null(xf_stmt *st, int i);
+/* Runs the statement (first call) or moves to the next row. On error the
+ * message goes to errs. */
+xf_step xf_stmt_step(xf_stmt *st, xf_errs *errs);
+/* Columns of the current row (0-based). Text is valid until the next step;
+ * NULL for SQL NULL. */
+const char *xf_stmt_text(xf_stmt *st, int col);
+long long xf_stmt_int(xf_stmt *st, int col);
+double xf_stmt_double(xf_stmt *st, int col);
+int xf_stmt_is_null(xf_stmt *st, int col);
+/* Clears bindings and the result so the statement can run again. */
+void xf_stmt_reset(xf_stmt *st);
+void xf_stmt_finalize(xf_stmt *st);
+
 /* The backend's function table. A backend fills one and xf_store routes
  * every call through it. */
 typedef struct xf_store_ops {
@@ -102,6 +130,20 @@ typedef struct xf_store_ops {
 	int (*audit_count)(void *db, long long *n, xf_errs *errs);
 	int (*check)(void *db, xf_errs *errs);
 	int (*reset)(const char *target, xf_errs *errs); /* tests: empty it all */
+
+	/* Statements (see xf_stmt_*): the backend's own handle in `void *`. */
+	void *(*prepare)(void *db, const char *sql, xf_errs *errs);
+	int (*bind_text)(void *st, int i, const char *v);
+	int (*bind_int)(void *st, int i, long long v);
+	int (*bind_double)(void *st, int i, double v);
+	int (*bind_null)(void *st, int i);
+	int (*step)(void *st, xf_errs *errs); /* xf_step values */
+	const char *(*col_text)(void *st, int col);
+	long long (*col_int)(void *st, int col);
+	double (*col_double)(void *st, int col);
+	int (*col_is_null)(void *st, int col);
+	void (*stmt_reset)(void *st);
+	void (*finalize)(void *st);
 } xf_store_ops;
 
 extern const xf_store_ops xf_store_sqlite_ops;
