@@ -2,7 +2,7 @@
 # (unit tests under AddressSanitizer+UBSan, golden cases and error cases on
 # both the normal and the sanitizer build, fuzz corpora replayed).
 
-PKGS     := libfyaml libcjson libzip expat xlsxwriter sqlite3 libpq
+PKGS     := libfyaml libcjson libzip expat xlsxwriter sqlite3 libpq libsodium
 CC       ?= cc
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter

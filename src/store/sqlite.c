@@ -105,6 +105,7 @@ static const char *const migrations[] = {
 	" year INTEGER NOT NULL,"
 	" policy TEXT NOT NULL,"
 	" unit_id INTEGER REFERENCES units(id),"
+	" source TEXT NOT NULL DEFAULT 'assess'," /* assess | import (a case's history) */
 	" started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
 	" finished_at TEXT,"
 	" people INTEGER);"
