@@ -249,6 +249,12 @@ bool xf_group_award_candidate(const xf_group *g, const xf_result *r)
 	       to_cents(r->total) >= g->threshold;
 }
 
+bool xf_group_award_threshold(const xf_group *g, double *min_total)
+{
+	*min_total = (double)g->threshold / 100.0;
+	return g->any_candidate;
+}
+
 long xf_group_award_limit(const xf_group *g)
 {
 	return g->limit;

@@ -42,6 +42,10 @@ int xf_group_finish(xf_group *g);
 /* After finish: whether a person with result r is an award candidate. */
 bool xf_group_award_candidate(const xf_group *g, const xf_result *r);
 
+/* After finish: whether anyone is a candidate, and the lowest total that
+ * is (contenders with total >= *min_total are the candidates). */
+bool xf_group_award_threshold(const xf_group *g, double *min_total);
+
 /* After finish: award limit (floor(quota x non-exempt people)). */
 long xf_group_award_limit(const xf_group *g);
 

@@ -4,6 +4,7 @@
  * checks and messages as `xuefen assess`); only then is it written, from
  * the JSON itself so that every field round-trips as given. */
 #include <cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -247,7 +248,16 @@ int xf_import_case(xf_store *s, const char *json, size_t len, const char *name,
 		xf_errs_add(errs, "内存不足 (out of memory)");
 		goto out;
 	}
-	x.policy_ref = str(root, "policy");
+	/* A stable reference to the policy used: the shipped id, or the
+	 * absolute path of the file that was loaded (a path relative to the
+	 * case file would not resolve later). */
+	char policy_path[PATH_MAX];
+	if (strncmp(c.policy->path, "builtin:", 8) == 0)
+		x.policy_ref = c.policy->id;
+	else if (realpath(c.policy->path, policy_path) != NULL)
+		x.policy_ref = policy_path;
+	else
+		x.policy_ref = c.policy->path;
 
 	char sha[65];
 	xf_sha256_hex(json, len, sha);

@@ -356,11 +356,44 @@ static int lite_reset(const char *path, xf_errs *errs)
 
 /* ---- statements ---- */
 
+/* The store's SQL numbers parameters $1..$n, as PostgreSQL does. To SQLite
+ * "$1" is a *named* parameter, numbered by first appearance, so
+ * "SET a = $2 WHERE id = $1" would bind the wrong way round; "?1" is
+ * positional. Rewrites $N as ?N outside quoted text. Caller frees. */
+static char *positional_params(const char *sql)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n + 1);
+	if (out == NULL)
+		return NULL;
+	char quote = 0;
+	for (size_t i = 0; i <= n; i++) {
+		char c = sql[i];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '$' && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+			c = '?';
+		}
+		out[i] = c;
+	}
+	return out;
+}
+
 static void *lite_prepare(void *h, const char *sql, xf_errs *errs)
 {
 	sqlite3 *db = h;
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+	char *text = positional_params(sql);
+	if (text == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return NULL;
+	}
+	int rc = sqlite3_prepare_v2(db, text, -1, &st, NULL);
+	free(text);
+	if (rc != SQLITE_OK) {
 		xf_errs_add(errs, "SQLite：语句准备失败：%s (prepare failed)", sqlite3_errmsg(db));
 		return NULL;
 	}

@@ -1,0 +1,214 @@
+/* Tests for src/service/import_case.c and assess_db.c: every golden case
+ * (examples/ and tests/cases/) is imported into a fresh database, assessed
+ * from the database, and each person's saved result must equal the case's
+ * expected output. Also: a second import of the same file adds nothing, a
+ * bad file changes nothing. Runs on SQLite, and on PostgreSQL when
+ * XUEFEN_TEST_PG is set. */
+#include <cJSON.h>
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/file.h"
+#include "service/assess.h"
+#include "service/import.h"
+#include "store/store.h"
+
+static char sqlite_url[256];
+static const char *urls[2];
+static int nurls;
+
+static xf_store *fresh_store(const char *url)
+{
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_store_reset_for_tests(url, &errs);
+	xf_store *s = xf_store_open(url, XF_STORE_CREATE, &errs);
+	xf_errs_print(&errs, "store: ", stderr);
+	xf_errs_cleanup(&errs);
+	assert_non_null(s);
+	return s;
+}
+
+/* Numbers equal within 1e-6, objects by keys, arrays in order. */
+static int same(const cJSON *a, const cJSON *b)
+{
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		return fabs(a->valuedouble - b->valuedouble) <= 1e-6;
+	if (cJSON_IsBool(a) && cJSON_IsBool(b))
+		return cJSON_IsTrue(a) == cJSON_IsTrue(b);
+	if ((a->type & 0xFF) != (b->type & 0xFF))
+		return 0;
+	if (cJSON_IsString(a))
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	if (cJSON_IsArray(a)) {
+		if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+			return 0;
+		for (int i = 0; i < cJSON_GetArraySize(a); i++)
+			if (!same(cJSON_GetArrayItem(a, i), cJSON_GetArrayItem(b, i)))
+				return 0;
+		return 1;
+	}
+	if (cJSON_IsObject(a)) {
+		if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+			return 0;
+		const cJSON *k;
+		cJSON_ArrayForEach(k, a) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, k->string);
+			if (v == NULL || !same(k, v))
+				return 0;
+		}
+		return 1;
+	}
+	return 1;
+}
+
+/* Imports case, assesses its year, compares every person. */
+static void check_case(const char *url, const char *case_path)
+{
+	char exp_path[700];
+	snprintf(exp_path, sizeof(exp_path), "%.*s.expected.json",
+		 (int)(strlen(case_path) - strlen(".case.json")), case_path);
+	xf_errs errs;
+	xf_errs_init(&errs);
+	char *json = NULL, *expected = NULL;
+	size_t len = 0, elen = 0;
+	assert_int_equal(xf_file_read(case_path, XF_FILE_MAX, &json, &len, &errs), 0);
+	assert_int_equal(xf_file_read(exp_path, XF_FILE_MAX, &expected, &elen, &errs), 0);
+
+	xf_store *s = fresh_store(url);
+	xf_import_report rep;
+	char dir[700];
+	snprintf(dir, sizeof(dir), "%s", case_path);
+	*strrchr(dir, '/') = '\0';
+	if (xf_import_case(s, json, len, case_path, dir, "test", &rep, &errs) != 0) {
+		xf_errs_print(&errs, case_path, stderr);
+		fail();
+	}
+	cJSON *exp = cJSON_Parse(expected);
+	int year = (int)cJSON_GetObjectItem(exp, "year")->valuedouble;
+	xf_assess_report ar;
+	if (xf_assess_year(s, year, NULL, "test", &ar, &errs) != 0) {
+		xf_errs_print(&errs, case_path, stderr);
+		fail();
+	}
+
+	xf_stmt *st = xf_stmt_prepare(s,
+				      "SELECT rr.result FROM run_results rr JOIN runs r ON r.id = rr.run_id"
+				      " JOIN people p ON p.id = rr.person_id"
+				      " WHERE r.source = 'assess' AND r.year = $1 AND p.code = $2",
+				      &errs);
+	assert_non_null(st);
+	const cJSON *person;
+	cJSON_ArrayForEach(person, cJSON_GetObjectItem(exp, "people")) {
+		const char *id = cJSON_GetObjectItem(person, "id")->valuestring;
+		xf_stmt_reset(st);
+		xf_stmt_bind_int(st, 1, year);
+		xf_stmt_bind_text(st, 2, id);
+		assert_int_equal(xf_stmt_step(st, &errs), XF_STEP_ROW);
+		cJSON *got = cJSON_Parse(xf_stmt_text(st, 0));
+		assert_non_null(got);
+		if (!same(person, got)) {
+			char *g = cJSON_Print(got), *e = cJSON_Print(person);
+			fprintf(stderr, "%s (%s): person %s differs\nexpected %s\ngot %s\n", case_path,
+				url, id, e, g);
+			free(g);
+			free(e);
+			cJSON_Delete(got);
+			fail();
+		}
+		cJSON_Delete(got);
+	}
+	xf_stmt_finalize(st);
+
+	/* The same file again adds nothing. */
+	assert_int_equal(xf_import_case(s, json, len, case_path, dir, "test", &rep, &errs), 0);
+	assert_int_equal(rep.already_imported, 1);
+
+	cJSON_Delete(exp);
+	xf_store_close(s);
+	free(json);
+	free(expected);
+	xf_errs_cleanup(&errs);
+}
+
+static void test_golden_cases_from_db(void **state)
+{
+	(void)state;
+	static const char *const dirs[] = {"examples", "tests/cases"};
+	int n = 0;
+	for (int u = 0; u < nurls; u++) {
+		for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
+			DIR *d = opendir(dirs[k]);
+			assert_non_null(d);
+			struct dirent *e;
+			while ((e = readdir(d)) != NULL) {
+				size_t l = strlen(e->d_name);
+				if (l < 10 || strcmp(e->d_name + l - 10, ".case.json") != 0)
+					continue;
+				char path[600];
+				snprintf(path, sizeof(path), "%s/%s", dirs[k], e->d_name);
+				check_case(urls[u], path);
+				n++;
+			}
+			closedir(d);
+		}
+	}
+	assert_true(n >= 5);
+}
+
+static void test_bad_file_changes_nothing(void **state)
+{
+	(void)state;
+	for (int u = 0; u < nurls; u++) {
+		xf_store *s = fresh_store(urls[u]);
+		xf_errs errs;
+		xf_errs_init(&errs);
+		const char *bad = "{\"policy\":\"bigdata-bureau\",\"year\":2025,\"people\":["
+				  "{\"id\":\"a\",\"role\":\"staff\"}],\"records\":["
+				  "{\"person\":\"a\",\"item\":\"read.book\",\"date\":\"2025-01-01\"},"
+				  "{\"person\":\"b\",\"item\":\"read.book\",\"date\":\"2025-01-01\"}]}";
+		xf_import_report rep;
+		assert_int_equal(xf_import_case(s, bad, strlen(bad), "bad.json", NULL, "test", &rep, &errs), -1);
+		assert_non_null(strstr(errs.msgs[0], "records[1].person"));
+		xf_stmt *st = xf_stmt_prepare(s, "SELECT (SELECT count(*) FROM people) + "
+					      "(SELECT count(*) FROM records) + (SELECT count(*) FROM import_batches)",
+					      &errs);
+		assert_int_equal(xf_stmt_step(st, &errs), XF_STEP_ROW);
+		assert_int_equal(xf_stmt_int(st, 0), 0);
+		xf_stmt_finalize(st);
+		xf_store_close(s);
+		xf_errs_cleanup(&errs);
+	}
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/xuefen-assessdb-XXXXXX";
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(sqlite_url, sizeof(sqlite_url), "%s/t.db", dir);
+	urls[nurls++] = sqlite_url;
+	const char *pg = getenv("XUEFEN_TEST_PG");
+	if (pg && *pg)
+		urls[nurls++] = pg;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_cases_from_db),
+		cmocka_unit_test(test_bad_file_changes_nothing),
+	};
+	int rc = cmocka_run_group_tests_name("service/assess_db", tests, NULL, NULL);
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_store_reset_for_tests(sqlite_url, &errs);
+	xf_errs_cleanup(&errs);
+	rmdir(dir);
+	return rc;
+}
