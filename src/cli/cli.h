@@ -24,6 +24,8 @@ int cmd_policy(int argc, char **argv);
 void cmd_policy_help(void);
 int cmd_init(int argc, char **argv);
 void cmd_init_help(void);
+int cmd_export(int argc, char **argv);
+void cmd_export_help(void);
 int cmd_import(int argc, char **argv);
 void cmd_import_help(void);
 int cmd_backup(int argc, char **argv);
