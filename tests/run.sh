@@ -22,6 +22,32 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
+# A throw-away PostgreSQL for the store tests (scripts/pgtest.sh), stopped on
+# exit before TMP goes. CI must test both backends.
+if [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+	chmod 711 "$TMP" # as root, the server runs as postgres and must reach $TMP/pg
+	trap 'sh scripts/pgtest.sh stop "$TMP/pg" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+	trap 'exit 130' INT TERM
+	for port in 55432 55433 55434 55435 55436 55437 55438 55439; do
+		if XUEFEN_TEST_PG=$(sh scripts/pgtest.sh start "$TMP/pg" "$port" 2>"$TMP/pg.err"); then
+			export XUEFEN_TEST_PG
+			break
+		fi
+		XUEFEN_TEST_PG=""
+	done
+	if [ -n "$XUEFEN_TEST_PG" ]; then
+		echo "== PostgreSQL: $XUEFEN_TEST_PG"
+	else
+		fail "could not start a throw-away PostgreSQL (scripts/pgtest.sh)"
+		cat "$TMP/pg.err"
+	fi
+else
+	echo "== PostgreSQL: not installed, store tests on SQLite only"
+	if [ "${CI:-}" = true ]; then
+		fail "CI=true but PostgreSQL 15 is not installed (/usr/lib/postgresql/15/bin/initdb): both store backends must be tested"
+	fi
+fi
+
 echo "== unit tests (ASan+UBSan)"
 for t in $(find build/asan/unit -type f -perm -u+x 2>/dev/null | sort); do
 	if "$t" >"$TMP/unit.out" 2>&1; then

@@ -93,18 +93,13 @@ xf_store *xf_store_open(const char *url, xf_store_mode mode, xf_errs *errs)
 	xf_store *s = NULL;
 	if (xf_store_url_parse(url, &u, errs) != 0)
 		return NULL;
-	if (u.kind == XF_STORE_POSTGRES) {
-		xf_errs_add(errs, "%s: 本版本尚不支持 PostgreSQL 后端 (the PostgreSQL backend is not "
-			    "built yet in this version)", url);
-		goto fail;
-	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		xf_errs_add(errs, "内存不足 (out of memory)");
 		goto fail;
 	}
 	s->kind = u.kind;
-	s->ops = &xf_store_sqlite_ops;
+	s->ops = u.kind == XF_STORE_POSTGRES ? &xf_store_postgres_ops : &xf_store_sqlite_ops;
 	s->db = s->ops->open(u.target, mode, errs);
 	if (s->db == NULL)
 		goto fail;
@@ -199,12 +194,9 @@ int xf_store_reset_for_tests(const char *url, xf_errs *errs)
 	xf_store_url u;
 	if (xf_store_url_parse(url, &u, errs) != 0)
 		return -1;
-	const xf_store_ops *ops = u.kind == XF_STORE_POSTGRES ? NULL : &xf_store_sqlite_ops;
-	int rc = -1;
-	if (ops == NULL)
-		xf_errs_add(errs, "%s: 不支持的后端 (backend not available)", url);
-	else
-		rc = ops->reset(u.target, errs);
+	const xf_store_ops *ops =
+		u.kind == XF_STORE_POSTGRES ? &xf_store_postgres_ops : &xf_store_sqlite_ops;
+	int rc = ops->reset(u.target, errs);
 	xf_store_url_cleanup(&u);
 	return rc;
 }

@@ -147,5 +147,6 @@ typedef struct xf_store_ops {
 } xf_store_ops;
 
 extern const xf_store_ops xf_store_sqlite_ops;
+extern const xf_store_ops xf_store_postgres_ops;
 
 #endif
