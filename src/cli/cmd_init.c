@@ -41,6 +41,7 @@ int cmd_init(int argc, char **argv)
 		}
 	}
 	const char *url = cli_db_url(db);
+	char *shown = xf_store_url_redact(url); /* never a password in logs */
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int status = XF_EXIT_INPUT;
@@ -52,14 +53,16 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	char after[64];
 	snprintf(after, sizeof(after), "{\"schema_version\": %d}", XF_SCHEMA_VERSION);
-	xf_audit_entry e = {"cli", "init", url, NULL, after};
+	xf_audit_entry e = {"cli", "init", shown ? shown : "?", NULL, after};
 	if (xf_store_audit(s, &e, &errs) != 0)
 		goto out;
-	printf("数据库已就绪 (database ready): %s，结构版本 (schema) %d\n", url, XF_SCHEMA_VERSION);
+	printf("数据库已就绪 (database ready): %s，结构版本 (schema) %d\n", shown ? shown : "?",
+	       XF_SCHEMA_VERSION);
 	status = XF_EXIT_OK;
 out:
 	xf_errs_print(&errs, "xuefen init: ", stderr);
 	xf_store_close(s);
 	xf_errs_cleanup(&errs);
+	free(shown);
 	return status;
 }

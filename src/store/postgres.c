@@ -208,53 +208,6 @@ static void result_error(PGconn *c, const PGresult *r, xf_errs *errs, const char
 	}
 }
 
-/* A copy of url with the password (user:PASSWORD@ and ?password=...)
- * replaced by "***", for messages. NULL when out of memory. */
-static char *url_without_password(const char *url)
-{
-	size_t len = strlen(url);
-	char *out = malloc(len + 8); /* two replacements, each at most 3 longer */
-	if (out == NULL)
-		return NULL;
-	size_t o = 0;
-	const char *p = url;
-	const char *scheme = strstr(url, "://");
-	if (scheme) {
-		const char *auth = scheme + 3;
-		size_t alen = strcspn(auth, "/?");
-		const char *at = NULL;
-		for (const char *q = auth; q < auth + alen; q++)
-			if (*q == '@')
-				at = q;
-		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon) {
-			memcpy(out, url, (size_t)(colon + 1 - url));
-			o = (size_t)(colon + 1 - url);
-			memcpy(out + o, "***", 3);
-			o += 3;
-			p = at;
-		}
-	}
-	while (*p) {
-		bool param = (*p == '?' || *p == '&') && strncmp(p + 1, "password=", 9) == 0;
-		if (!param) {
-			out[o++] = *p++;
-			continue;
-		}
-		memcpy(out + o, p, 10);
-		o += 10;
-		p += 10;
-		p += strcspn(p, "&");
-		memcpy(out + o, "***", 3);
-		o += 3;
-		break; /* one password parameter is all libpq reads */
-	}
-	while (*p)
-		out[o++] = *p++;
-	out[o] = '\0';
-	return out;
-}
-
 /* Keeps server NOTICEs and WARNINGs off stderr: the command line and the
  * web application print only their own messages. */
 static void quiet_notice(void *arg, const char *message)
@@ -316,7 +269,7 @@ static PGconn *pg_connect(const char *url, xf_errs *errs)
 	char buf[1024];
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
-		char *shown = url_without_password(url);
+		char *shown = xf_store_url_redact(url);
 		xf_errs_add(errs, "%s: 无法连接 PostgreSQL：%s (cannot connect)",
 			    shown ? shown : "postgresql://",
 			    c ? one_line(PQerrorMessage(c), buf, sizeof(buf)) : "out of memory");

@@ -2,6 +2,7 @@
  * transactions, and routing every call through the backend's table. */
 #include "store/store.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,9 +34,11 @@ int xf_store_url_parse(const char *url, xf_store_url *out, xf_errs *errs)
 		if (starts_with(target, "//"))
 			target += 2; /* sqlite:///abs/path -> /abs/path */
 	} else if (strstr(url, "://") != NULL) {
+		char *shown = xf_store_url_redact(url);
 		xf_errs_add(errs,
 			    "不支持的数据库地址 \"%s\"：应为文件路径、sqlite:PATH 或 postgresql://... "
-			    "(unsupported database URL)", url);
+			    "(unsupported database URL)", shown ? shown : "?");
+		free(shown);
 		return -1;
 	} else {
 		out->kind = XF_STORE_SQLITE;
@@ -56,6 +59,53 @@ void xf_store_url_cleanup(xf_store_url *u)
 {
 	free(u->target);
 	memset(u, 0, sizeof(*u));
+}
+
+/* A copy of url with the password (user:PASSWORD@ and ?password=...)
+ * replaced by "***", for messages. NULL when out of memory. */
+char *xf_store_url_redact(const char *url)
+{
+	size_t len = strlen(url);
+	char *out = malloc(len + 8); /* two replacements, each at most 3 longer */
+	if (out == NULL)
+		return NULL;
+	size_t o = 0;
+	const char *p = url;
+	const char *scheme = strstr(url, "://");
+	if (scheme) {
+		const char *auth = scheme + 3;
+		size_t alen = strcspn(auth, "/?");
+		const char *at = NULL;
+		for (const char *q = auth; q < auth + alen; q++)
+			if (*q == '@')
+				at = q;
+		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon) {
+			memcpy(out, url, (size_t)(colon + 1 - url));
+			o = (size_t)(colon + 1 - url);
+			memcpy(out + o, "***", 3);
+			o += 3;
+			p = at;
+		}
+	}
+	while (*p) {
+		bool param = (*p == '?' || *p == '&') && strncmp(p + 1, "password=", 9) == 0;
+		if (!param) {
+			out[o++] = *p++;
+			continue;
+		}
+		memcpy(out + o, p, 10);
+		o += 10;
+		p += 10;
+		p += strcspn(p, "&");
+		memcpy(out + o, "***", 3);
+		o += 3;
+		break; /* one password parameter is all libpq reads */
+	}
+	while (*p)
+		out[o++] = *p++;
+	out[o] = '\0';
+	return out;
 }
 
 /* Brings the schema to XF_SCHEMA_VERSION (create) or checks it (open). */
@@ -91,8 +141,14 @@ xf_store *xf_store_open(const char *url, xf_store_mode mode, xf_errs *errs)
 {
 	xf_store_url u;
 	xf_store *s = NULL;
+	char *shown = NULL;
 	if (xf_store_url_parse(url, &u, errs) != 0)
 		return NULL;
+	shown = xf_store_url_redact(url);
+	if (shown == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		goto fail;
+	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		xf_errs_add(errs, "内存不足 (out of memory)");
@@ -103,13 +159,15 @@ xf_store *xf_store_open(const char *url, xf_store_mode mode, xf_errs *errs)
 	s->db = s->ops->open(u.target, mode, errs);
 	if (s->db == NULL)
 		goto fail;
-	if (settle_schema(s, mode, url, errs) != 0)
+	if (settle_schema(s, mode, shown, errs) != 0)
 		goto fail;
 	xf_store_url_cleanup(&u);
+	free(shown);
 	return s;
 fail:
 	xf_store_close(s);
 	xf_store_url_cleanup(&u);
+	free(shown);
 	return NULL;
 }
 

@@ -40,6 +40,10 @@ typedef struct xf_store_url {
 int xf_store_url_parse(const char *url, xf_store_url *out, xf_errs *errs);
 void xf_store_url_cleanup(xf_store_url *u);
 
+/* A copy of url fit to show or to log: the password (user:PASSWORD@ or
+ * ?password=...) replaced by "***". Caller frees; NULL when out of memory. */
+char *xf_store_url_redact(const char *url);
+
 /* Open modes. */
 typedef enum xf_store_mode {
 	XF_STORE_OPEN,   /* the database must exist at the current schema */

@@ -72,6 +72,28 @@ static void test_url_parse(void **state)
 	}
 }
 
+static void test_redact(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *want; } rows[] = {
+		{"postgresql://u:secret@h:5432/db", "postgresql://u:***@h:5432/db"},
+		{"postgresql://h/db?password=secret&sslmode=require", "postgresql://h/db?password=***&sslmode=require"},
+		{"postgresql://u@h/db", "postgresql://u@h/db"},
+		{"data/x.db", "data/x.db"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *r = xf_store_url_redact(rows[i].in);
+		assert_string_equal(r, rows[i].want);
+		free(r);
+	}
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_store_url u;
+	assert_int_equal(xf_store_url_parse("mysql://u:secret@h/db", &u, &errs), -1);
+	assert_null(strstr(errs.msgs[0], "secret"));
+	xf_errs_cleanup(&errs);
+}
+
 static void test_init_and_open(void **state)
 {
 	(void)state;
@@ -204,6 +226,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_parse),
+		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_init_and_open),
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_transactions),
