@@ -9,6 +9,7 @@
 #include "core/errs.h"
 #include "core/file.h"
 #include "service/import.h"
+#include "service/sheets.h"
 #include "store/store.h"
 
 void cmd_import_help(void)
@@ -18,6 +19,11 @@ void cmd_import_help(void)
 	       "每个问题都标明位置。同一文件重复导入不会重复添加。\n"
 	       "Imports FILE all or nothing; re-importing the same file adds nothing.\n\n"
 	       "KIND:\n"
+	       "  roster        人员名册：单位和人员（姓名、工号、身份证号、手机号、单位、角色、入职日期）\n"
+	       "  records       学分记录，如一次培训的签到名单\n"
+	       "  xxqg          学习强国积分：月增量，或各日期的平台累计积分（换算为月增量）\n"
+	       "  online-hours  网络学院课程与学时\n"
+	       "                以上为 XLSX 或 CSV（UTF-8 或 GBK），表头同模板：xuefen export template KIND\n"
 	       "  case    整个案例文件（JSON，见 docs/case-format.md）：单位、人员、时段、标记、\n"
 	       "          学分记录、学习强国月度积分、评分和历年等级，并为单位指定该年度的学分办法\n\n"
 	       "  --db URL  数据库（默认 $XUEFEN_DB 或 xuefen.db）\n");
@@ -45,8 +51,9 @@ int cmd_import(int argc, char **argv)
 		fprintf(stderr, "xuefen import: 用法 xuefen import KIND FILE [--db URL] (usage); 见 --help\n");
 		return XF_EXIT_USAGE;
 	}
-	if (strcmp(kind, "case") != 0) {
-		fprintf(stderr, "xuefen import: 未知的导入类型 \"%s\"；本版本支持：case (unknown import kind)\n", kind);
+	if (strcmp(kind, "case") != 0 && xf_sheet_kind_find(kind) == NULL) {
+		fprintf(stderr, "xuefen import: 未知的导入类型 \"%s\"，应为 roster、records、xxqg、online-hours、case 之一 (unknown import kind)\n",
+			kind);
 		return XF_EXIT_USAGE;
 	}
 
@@ -68,8 +75,12 @@ int cmd_import(int argc, char **argv)
 	if (dir == NULL || prefix == NULL)
 		goto out;
 	sprintf(prefix, "%s: ", file);
-	if (xf_import_case(s, data, len, file, dirname(dir), "cli", &rep, &errs) != 0) {
-		xf_errs_print(&errs, prefix, stderr);
+	int rc = strcmp(kind, "case") == 0
+			 ? xf_import_case(s, data, len, file, dirname(dir), "cli", &rep, &errs)
+			 : xf_import_sheet(s, kind, data, len, file, "cli", &rep, &errs);
+	if (rc != 0) {
+		/* Case messages carry JSON paths; sheet messages name the file. */
+		xf_errs_print(&errs, strcmp(kind, "case") == 0 ? prefix : NULL, stderr);
 		xf_errs_cleanup(&errs);
 		xf_errs_init(&errs);
 		goto out;

@@ -27,6 +27,14 @@ int xf_import_case(xf_store *s, const char *json, size_t len, const char *name,
 		   const char *base_dir, const char *actor, xf_import_report *rep,
 		   xf_errs *errs);
 
+/* Imports a spreadsheet of kind roster, records, xxqg or online-hours
+ * (src/service/sheets.c has the columns) from XLSX (detected by content) or
+ * CSV in UTF-8 or GBK/GB18030. The first row is the header. Any bad row
+ * rejects the whole file: errs lists every bad row with its row number,
+ * column and reason, and the store is unchanged. */
+int xf_import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
+		    const char *name, const char *actor, xf_import_report *rep, xf_errs *errs);
+
 /* The lower-case hex SHA-256 of data (65 bytes with the NUL). */
 void xf_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -13,7 +13,7 @@ enum {
 	Q_BATCH_FIND, Q_BATCH_ADD, Q_UNIT, Q_ASSIGN, Q_PERSON, Q_PERIODS_DEL,
 	Q_PERIOD_ADD, Q_FLAGS_DEL, Q_FLAG_ADD, Q_RECORD_NEXT, Q_RECORD_ADD,
 	Q_METRIC, Q_SCORE, Q_RUN_BEGIN, Q_RUN_RESULT, Q_RUN_FINISH,
-	Q_IMPORTED_RUN_FIND, Q_COUNT
+	Q_IMPORTED_RUN_FIND, Q_PERSON_UPDATE, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -58,6 +58,10 @@ static const char *const sql[Q_COUNT] = {
 			 "grade = excluded.grade, award_candidate = excluded.award_candidate, "
 			 "result = excluded.result",
 	[Q_RUN_FINISH] = "UPDATE runs SET people = $2, finished_at = $3 WHERE id = $1",
+	[Q_PERSON_UPDATE] = "UPDATE people SET name = $2, staff_no = COALESCE($3, staff_no),"
+			    " id_card = COALESCE($4, id_card), phone = COALESCE($5, phone),"
+			    " unit_id = $6, role = COALESCE($7, role), joined = COALESCE($8, joined)"
+			    " WHERE id = $1",
 	[Q_IMPORTED_RUN_FIND] = "SELECT id FROM runs WHERE year = $1 AND policy = $2 "
 				"AND source = 'import' ORDER BY id DESC LIMIT 1",
 };
@@ -199,6 +203,18 @@ int xf_data_person(xf_data *d, const xf_person_row *p, long long *id, xf_errs *e
 		xf_stmt_bind_text(st, 5, p->phone) | bind_opt_id(st, 6, p->unit_id) |
 		xf_stmt_bind_text(st, 7, p->role) | xf_stmt_bind_text(st, 8, p->joined);
 	return run_returning(st, b, id, errs);
+}
+
+int xf_data_person_update(xf_data *d, long long id, const xf_person_row *p, xf_errs *errs)
+{
+	xf_stmt *st = q(d, Q_PERSON_UPDATE, errs);
+	if (st == NULL)
+		return -1;
+	int b = xf_stmt_bind_int(st, 1, id) | xf_stmt_bind_text(st, 2, p->name) |
+		xf_stmt_bind_text(st, 3, p->staff_no) | xf_stmt_bind_text(st, 4, p->id_card) |
+		xf_stmt_bind_text(st, 5, p->phone) | bind_opt_id(st, 6, p->unit_id) |
+		xf_stmt_bind_text(st, 7, p->role) | xf_stmt_bind_text(st, 8, p->joined);
+	return run_done(st, b, errs);
 }
 
 int xf_data_set_periods(xf_data *d, long long person_id, const xf_period_row *p, size_t n,

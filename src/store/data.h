@@ -53,6 +53,9 @@ typedef struct xf_person_row {
 /* Inserts or updates a person by code; *id receives the person's id. */
 int xf_data_person(xf_data *d, const xf_person_row *p, long long *id, xf_errs *errs);
 
+/* Updates the person with this id (code unchanged). */
+int xf_data_person_update(xf_data *d, long long id, const xf_person_row *p, xf_errs *errs);
+
 typedef struct xf_period_row {
 	const char *kind;     /* secondment | sick_leave | leave */
 	const char *from, *to;
