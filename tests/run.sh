@@ -59,6 +59,21 @@ for t in $(find build/asan/unit -type f -perm -u+x 2>/dev/null | sort); do
 	fi
 done
 
+echo "== crash test: kill -9 an import mid-way"
+crash() { # NAME URL ROWS KILL_AFTER
+	if KILL_AFTER=$4 sh tests/crash/kill_import.sh "$2" "$TMP/crash-$1" "$3" >"$TMP/crash.out" 2>&1; then
+		ok
+		sed "s/^/  $1: /" "$TMP/crash.out" | grep -E "killed|import of"
+	else
+		fail "crash test on $1"; cat "$TMP/crash.out"; echo "(exit status $?)"
+	fi
+}
+crash sqlite "$TMP/crash.db" 1000000 0.7
+if [ -n "${XUEFEN_TEST_PG:-}" ]; then
+	psql "$XUEFEN_TEST_PG" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
+	crash postgresql "$XUEFEN_TEST_PG" 100000 2
+fi
+
 echo "== golden cases"
 golden() { # BINARY CASE EXPECTED
 	bin=$1 case=$2 exp=$3

@@ -28,6 +28,8 @@ int cmd_export(int argc, char **argv);
 void cmd_export_help(void);
 int cmd_import(int argc, char **argv);
 void cmd_import_help(void);
+int cmd_check(int argc, char **argv);
+void cmd_check_help(void);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 void cmd_backup_help(void);

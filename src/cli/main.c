@@ -15,6 +15,7 @@ static const xf_command commands[] = {
 	{"init", "创建或升级数据库 (create or migrate the database)", cmd_init, cmd_init_help},
 	{"import", "导入文件到数据库，全部或全不 (import a file, all or nothing)", cmd_import, cmd_import_help},
 	{"export", "从数据库导出（案例文件）(export from the database)", cmd_export, cmd_export_help},
+	{"check", "检查数据库完整性 (check the database)", cmd_check, cmd_check_help},
 	{"backup", "在线备份数据库 (back up the live database)", cmd_backup, cmd_backup_help},
 	{"restore", "从备份恢复数据库 (restore the database from a backup)", cmd_restore, cmd_backup_help},
 	{"help", "显示帮助 (show help)", cmd_help, NULL},
