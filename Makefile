@@ -89,8 +89,10 @@ build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
-bench: build/bench
-build/bench: $(BENCH_SRC) $(OBJ)
+# One binary per benchmark: bench/bench_X.c -> build/bench_X.
+BENCH_BIN := $(patsubst bench/%.c,build/%,$(BENCH_SRC))
+bench: $(BENCH_BIN)
+build/bench_%: bench/bench_%.c $(OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 test: all asan unit build/jsoncmp fuzz

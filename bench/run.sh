@@ -8,12 +8,12 @@ set -eu
 cd "$(dirname "$0")/.."
 PEOPLE=${1:-1000000}
 RECORDS=${2:-50}
-make -s build/bench
+make -s build/bench_engine
 out=docs/benchmarks.md
 rows=""
 for policy in bigdata-bureau kunshan-cadre; do
 	for n in $((PEOPLE / 10)) "$PEOPLE"; do
-		row=$(build/bench --policy "$policy" --people "$n" --records "$RECORDS")
+		row=$(build/bench_engine --policy "$policy" --people "$n" --records "$RECORDS")
 		echo "$row"
 		rows="$rows$row
 "
@@ -24,7 +24,7 @@ done
 	echo
 	echo "## Engine: full assessment against a plain sum of the same records"
 	echo
-	echo "Command: \`sh bench/run.sh $PEOPLE $RECORDS\` (builds \`build/bench\` from \`bench/bench_engine.c\`)."
+	echo "Command: \`sh bench/run.sh $PEOPLE $RECORDS\` (builds \`build/bench_engine\` from \`bench/bench_engine.c\`)."
 	echo "Machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d). One thread: rates are per core."
 	echo
 	echo "Synthetic people and records are generated in chunks of 10,000 people (not timed); over each"

@@ -15,9 +15,8 @@ void xf_jw_init(xf_jw *w, FILE *f)
 
 static void indent(xf_jw *w)
 {
-	fputc('\n', w->f);
-	for (int i = 0; i < w->depth; i++)
-		fputc(' ', w->f);
+	static const char nl_spaces[] = "\n                                ";
+	fwrite(nl_spaces, 1, (size_t)w->depth + 1, w->f); /* depth < XF_JW_MAX_DEPTH */
 }
 
 /* Separator and indentation before a value or a key. */
@@ -64,19 +63,25 @@ void xf_jw_arr_end(xf_jw *w) { jw_close(w, ']'); }
 static void write_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		/* Runs of characters that need no escape go out in one write. */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
 		case '\n': fputs("\\n", f); break;
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+		default: fprintf(f, "\\u%04x", *p);
 		}
+		p++;
 	}
 	fputc('"', f);
 }
