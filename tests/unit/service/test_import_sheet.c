@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/file.h"
+#include "service/export_sheet.h"
 #include "service/import.h"
 #include "store/store.h"
 
@@ -187,6 +188,55 @@ static void test_xxqg(void **state)
 	}
 }
 
+/* Each kind's downloaded template (row 2 is its example) imports as is,
+ * once the people and policies it names exist: general-office uses
+ * bigdata-bureau (from the example case), and a Loudi unit is set up for
+ * the online college's example. */
+static void test_templates_accepted(void **state)
+{
+	(void)state;
+	static const char *const kinds[] = {"roster", "records", "xxqg"};
+	for (int u = 0; u < nurls; u++) {
+		xf_store *s = fresh(urls[u]);
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_import_report rep;
+		char path[300];
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			snprintf(path, sizeof(path), "%s.template.xlsx", sqlite_url);
+			assert_int_equal(xf_export_template(kinds[k], path, &errs), 0);
+			char *data = NULL;
+			size_t len = 0;
+			assert_int_equal(xf_file_read(path, XF_FILE_MAX, &data, &len, &errs), 0);
+			int rc = xf_import_sheet(s, kinds[k], data, len, path, "t", &rep, &errs);
+			xf_errs_print(&errs, kinds[k], stderr);
+			assert_int_equal(rc, 0);
+			free(data);
+			unlink(path);
+		}
+		/* online-hours: its example person A0012 under a Loudi unit. */
+		char *json = NULL;
+		size_t len = 0;
+		assert_int_equal(xf_file_read("examples/loudi-online.case.json", XF_FILE_MAX, &json, &len, &errs), 0);
+		assert_int_equal(xf_import_case(s, json, len, "loudi.json", "examples", "t", &rep, &errs), 0);
+		free(json);
+		assert_int_equal(import(s, "roster", "姓名,工号,单位,单位编码\n张伟,A0012,市财政局,loudi-finance\n",
+					&errs, &rep), 0);
+		snprintf(path, sizeof(path), "%s.template.xlsx", sqlite_url);
+		assert_int_equal(xf_export_template("online-hours", path, &errs), 0);
+		char *data = NULL;
+		assert_int_equal(xf_file_read(path, XF_FILE_MAX, &data, &len, &errs), 0);
+		int rc = xf_import_sheet(s, "online-hours", data, len, path, "t", &rep, &errs);
+		xf_errs_print(&errs, "online-hours", stderr);
+		assert_int_equal(rc, 0);
+		assert_int_equal(rep.records, 1);
+		free(data);
+		unlink(path);
+		xf_errs_cleanup(&errs);
+		xf_store_close(s);
+	}
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/xuefen-sheet-XXXXXX";
@@ -201,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_roster_and_records),
 		cmocka_unit_test(test_ambiguous_name),
 		cmocka_unit_test(test_xxqg),
+		cmocka_unit_test(test_templates_accepted),
 	};
 	int rc = cmocka_run_group_tests_name("service/import_sheet", tests, NULL, NULL);
 	xf_errs errs;
