@@ -40,5 +40,9 @@ if [ -f docs/benchmarks-notes.md ]; then
 	echo >>"$out.tmp"
 	cat docs/benchmarks-notes.md >>"$out.tmp"
 fi
+if [ -f docs/benchmarks-store.md ]; then # written by bench/run_store.sh
+	echo >>"$out.tmp"
+	cat docs/benchmarks-store.md >>"$out.tmp"
+fi
 mv "$out.tmp" "$out"
 echo "wrote $out"

@@ -60,4 +60,13 @@ fi
 	echo "|---|---|---|---|---|---|---|---|"
 	printf "%s" "$rows"
 } >docs/benchmarks-store.md
-echo "wrote docs/benchmarks-store.md"
+if [ -f docs/benchmarks-store-notes.md ]; then
+	echo >>docs/benchmarks-store.md
+	cat docs/benchmarks-store-notes.md >>docs/benchmarks-store.md
+fi
+# docs/benchmarks.md: the engine part (bench/run.sh) followed by this one.
+if [ -f docs/benchmarks.md ]; then
+	sed '/^## Storage: assessment from the database/,$d' docs/benchmarks.md >"$TMP/head.md"
+	{ cat "$TMP/head.md"; cat docs/benchmarks-store.md; } >docs/benchmarks.md
+fi
+echo "wrote docs/benchmarks-store.md and docs/benchmarks.md"
