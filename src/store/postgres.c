@@ -8,15 +8,28 @@
  * ISO timestamps written by the column defaults are the same as SQLite's.
  * Server NOTICEs (e.g. "drop cascades to ...") are swallowed, not printed.
  *
- * A statement's result is fetched whole when it runs, so several statements
- * may be stepped in turn on one connection, as with SQLite. Note a
- * difference: an error inside a PostgreSQL transaction aborts the whole
- * transaction; the caller must roll back (commit then fails). */
+ * Results: inside a transaction, a statement that returns rows (SELECT or
+ * WITH) is streamed through a server-side cursor (DECLARE xf_cN NO SCROLL
+ * CURSOR, then FETCH PG_FETCH_ROWS at a time), so a scan of a million
+ * people holds one batch in memory, and several scans may be open at once,
+ * stepped in turn and interleaved with writes on the same connection, as
+ * with SQLite. Outside a transaction (where a cursor cannot live) the
+ * result is fetched whole: those are small look-ups.
+ *
+ * A statement run a second time (reset and stepped again, as the importers
+ * do once per row) is prepared on the server (xf_sN) and from then on only
+ * executed, which saves the parse and plan of every row; one run once
+ * costs no extra round trip.
+ *
+ * Note a difference: an error inside a PostgreSQL transaction aborts the
+ * whole transaction; the caller must roll back (commit then fails). */
+#include <ctype.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store/store.h"
 
@@ -260,6 +273,53 @@ out:
 
 /* ---- connection ---- */
 
+#define PG_FETCH_ROWS 1000  /* rows per FETCH from a cursor */
+#define PG_CLOSE_BATCH 32   /* exhausted cursors closed together, in one round trip */
+#define PG_DEALLOC_MAX 64   /* prepared statements waiting for their DEALLOCATE */
+
+/* A connection and what its statements share. Transactions are tracked
+ * here (begin/commit/rollback) because a cursor can only be declared in a
+ * transaction and lives only as long as it. */
+typedef struct pg_db {
+	PGconn *conn;                 /* NULL once closed */
+	bool in_tx;                   /* between begin and commit/rollback */
+	unsigned long long tx;        /* counts begins: which transaction a cursor lives in */
+	unsigned long long cursors;   /* the last cursor name given: xf_c1, xf_c2, ... */
+	unsigned long long prepared;  /* the last prepared statement name given: xf_s1, ... */
+	size_t nstmts;                /* statements not yet finalized */
+	bool closed;                  /* pg_close ran: the last finalize frees this */
+	/* Exhausted cursors of the current transaction not yet closed: they
+	 * hold no more rows, so they are closed PG_CLOSE_BATCH at a time
+	 * rather than with a round trip each (the transaction's end closes
+	 * the rest). A cursor with rows left is closed at once. */
+	unsigned long long to_close[PG_CLOSE_BATCH];
+	int nto_close;
+	/* Prepared statements finalized while the transaction had failed
+	 * (the server then refuses DEALLOCATE): deallocated when it ends.
+	 * Beyond PG_DEALLOC_MAX they stay until the connection closes. */
+	unsigned long long to_dealloc[PG_DEALLOC_MAX];
+	int nto_dealloc;
+} pg_db;
+
+/* Runs "VERB PREFIXid;" for each of ids[0..n-1] in one round trip, errors
+ * ignored (the caller has checked the transaction is in a state to take
+ * them; a failure leaves nothing worse than an object kept a little
+ * longer). */
+static void run_names(PGconn *c, const char *verb, const char *prefix,
+		      const unsigned long long *ids, int n)
+{
+	char sql[PG_DEALLOC_MAX * 48];
+	size_t len = 0;
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(sql + len, sizeof(sql) - len, "%s %s%llu;", verb, prefix, ids[i]);
+		if (w < 0 || (size_t)w >= sizeof(sql) - len)
+			break; /* cannot happen with the sizes above; never send a cut name */
+		len += (size_t)w;
+	}
+	if (len > 0)
+		PQclear(PQexec(c, sql));
+}
+
 /* Connects to url and sets the session up; NULL with a message. */
 static PGconn *pg_connect(const char *url, xf_errs *errs)
 {
@@ -296,27 +356,65 @@ static void *pg_open(const char *url, xf_store_mode mode, xf_errs *errs)
 	/* OPEN and CREATE differ only in the schema check store.c makes: the
 	 * database itself is created by its administrator. */
 	(void)mode;
-	return pg_connect(url, errs);
+	pg_db *db = calloc(1, sizeof(*db));
+	if (db == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return NULL;
+	}
+	db->conn = pg_connect(url, errs);
+	if (db->conn == NULL) {
+		free(db);
+		return NULL;
+	}
+	return db;
 }
 
+/* Disconnects (the server drops the session's cursors and prepared
+ * statements). A statement not yet finalized keeps the pg_db alive, inert,
+ * until its finalize. */
 static void pg_close(void *h)
 {
-	PQfinish(h);
+	pg_db *db = h;
+	PQfinish(db->conn);
+	db->conn = NULL;
+	db->closed = true;
+	if (db->nstmts == 0)
+		free(db);
 }
 
 static int pg_exec(void *h, const char *sql, xf_errs *errs)
 {
-	return run_fixed(h, sql, errs, "执行");
+	pg_db *db = h;
+	return run_fixed(db->conn, sql, errs, "执行");
 }
 
 static int pg_begin(void *h, xf_errs *errs)
 {
-	return run_fixed(h, "BEGIN", errs, "开始事务");
+	pg_db *db = h;
+	if (run_fixed(db->conn, "BEGIN", errs, "开始事务") != 0)
+		return -1;
+	db->in_tx = true;
+	db->tx++;
+	db->nto_close = 0;
+	return 0;
+}
+
+/* The transaction is over, committed or not: its cursors went with it;
+ * the prepared statements that waited for its end are deallocated. */
+static void tx_ended(pg_db *db)
+{
+	db->in_tx = false;
+	db->nto_close = 0;
+	if (db->nto_dealloc > 0 && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		run_names(db->conn, "DEALLOCATE", "xf_s", db->to_dealloc, db->nto_dealloc);
+		db->nto_dealloc = 0;
+	}
 }
 
 static int pg_commit(void *h, xf_errs *errs)
 {
-	PGconn *c = h;
+	pg_db *db = h;
+	PGconn *c = db->conn;
 	PGresult *r = PQexec(c, "COMMIT");
 	int rc = 0;
 	if (!result_ok(r)) {
@@ -330,17 +428,20 @@ static int pg_commit(void *h, xf_errs *errs)
 		rc = -1;
 	}
 	PQclear(r);
+	tx_ended(db); /* a failed COMMIT ends the transaction too */
 	return rc;
 }
 
 static void pg_rollback(void *h)
 {
-	PQclear(PQexec(h, "ROLLBACK"));
+	pg_db *db = h;
+	PQclear(PQexec(db->conn, "ROLLBACK"));
+	tx_ended(db);
 }
 
 static int pg_schema_version(void *h, int *version, xf_errs *errs)
 {
-	PGconn *c = h;
+	PGconn *c = ((pg_db *)h)->conn;
 	long long n = 0;
 	*version = 0;
 	/* No schema_version table: a new, empty database. */
@@ -374,7 +475,8 @@ static int set_version(PGconn *c, int v, xf_errs *errs)
 
 static int pg_migrate(void *h, int from, int to, xf_errs *errs)
 {
-	PGconn *c = h;
+	pg_db *db = h;
+	PGconn *c = db->conn;
 	(void)from; /* re-read under the lock below */
 	if (to > NMIGRATIONS) {
 		xf_errs_add(errs, "没有到版本 %d 的迁移 (no migration to version %d)", to, to);
@@ -382,22 +484,22 @@ static int pg_migrate(void *h, int from, int to, xf_errs *errs)
 	}
 	for (int v = 1; v <= to; v++) {
 		int found = 0;
-		if (pg_begin(c, errs) != 0)
+		if (pg_begin(db, errs) != 0)
 			return -1;
 		if (run_fixed(c, PG_MIGRATE_LOCK, errs, "锁定结构迁移") != 0 ||
-		    pg_schema_version(c, &found, errs) != 0)
+		    pg_schema_version(db, &found, errs) != 0)
 			goto fail;
 		if (found >= v) { /* done already, perhaps by another process */
-			if (pg_commit(c, errs) != 0)
+			if (pg_commit(db, errs) != 0)
 				goto fail;
 			continue;
 		}
 		if (run_fixed(c, migrations[v - 1], errs, "迁移") != 0 || set_version(c, v, errs) != 0 ||
-		    pg_commit(c, errs) != 0)
+		    pg_commit(db, errs) != 0)
 			goto fail;
 		continue;
 fail:
-		pg_rollback(c);
+		pg_rollback(db);
 		xf_errs_add(errs, "迁移到结构版本 %d 失败，数据库未改变 (migration to %d failed; "
 			    "nothing changed)", v, v);
 		return -1;
@@ -407,7 +509,7 @@ fail:
 
 static int pg_audit(void *h, const xf_audit_entry *e, xf_errs *errs)
 {
-	PGconn *c = h;
+	PGconn *c = ((pg_db *)h)->conn;
 	const char *params[5] = {e->actor, e->action, e->object, e->before, e->after};
 	PGresult *r = PQexecParams(c,
 				   "INSERT INTO audit_log (actor, action, object, before, after) "
@@ -424,7 +526,7 @@ static int pg_audit(void *h, const xf_audit_entry *e, xf_errs *errs)
 
 static int pg_audit_count(void *h, long long *n, xf_errs *errs)
 {
-	return query_int(h, "SELECT count(*) FROM audit_log", n, errs, "读取审计日志");
+	return query_int(((pg_db *)h)->conn, "SELECT count(*) FROM audit_log", n, errs, "读取审计日志");
 }
 
 /* PostgreSQL checks its pages itself (and has no integrity_check): this
@@ -432,7 +534,7 @@ static int pg_audit_count(void *h, long long *n, xf_errs *errs)
  * the append-only trigger enabled, no index left invalid. */
 static int pg_check(void *h, xf_errs *errs)
 {
-	PGconn *c = h;
+	PGconn *c = ((pg_db *)h)->conn;
 	int rc = 0;
 	long long n = 0;
 	PGresult *r = PQexec(c, "SELECT t FROM unnest(ARRAY[" PG_TABLES "]) AS t"
@@ -494,29 +596,52 @@ static int pg_reset(const char *url, xf_errs *errs)
 #define PG_MAX_PARAMS 100
 
 typedef struct pg_stmt {
-	PGconn *conn;
+	pg_db *db;
 	char *sql;
+	bool rows;                   /* SELECT or WITH: streamed inside a transaction */
 	int nparams;                 /* the highest index bound */
 	char *vals[PG_MAX_PARAMS];   /* NULL binds SQL NULL */
-	PGresult *res;               /* the whole result, once run */
-	int row;                     /* the current row, -1 before the first */
+	PGresult *res;               /* the whole result, or the cursor's current batch */
+	int row;                     /* the current row of res, -1 before the first */
 	bool ran;
+	unsigned runs;               /* runs without a cursor; the second prepares it */
+	unsigned long long prepared; /* its server-side statement xf_sN, 0 for none */
+	unsigned long long cursor;   /* its open cursor xf_cN, 0 for none */
+	unsigned long long cursor_tx;/* the transaction (pg_db.tx) the cursor lives in */
+	bool cursor_end;             /* the cursor has given its last row */
 } pg_stmt;
+
+/* True when sql begins, after white space, with the word SELECT or WITH. */
+static bool returns_rows(const char *sql)
+{
+	static const char *const words[] = {"SELECT", "WITH"};
+	while (isspace((unsigned char)*sql))
+		sql++;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+		if (strncasecmp(sql, words[i], n) == 0 &&
+		    !(isalnum((unsigned char)sql[n]) || sql[n] == '_'))
+			return true;
+	}
+	return false;
+}
 
 static void *pg_prepare(void *h, const char *sql, xf_errs *errs)
 {
-	/* Not sent to the server yet: a prepared statement would have to be
-	 * named (the unnamed one is replaced by every other query) and would
-	 * not survive transaction-pooling proxies. Errors in sql show at the
-	 * first step. */
+	/* Not sent to the server yet: errors in sql show at the first step,
+	 * and a statement run only once costs one round trip (see
+	 * run_whole). */
+	pg_db *db = h;
 	pg_stmt *st = calloc(1, sizeof(*st));
 	if (st == NULL || (st->sql = strdup(sql)) == NULL) {
 		free(st);
 		xf_errs_add(errs, "内存不足 (out of memory)");
 		return NULL;
 	}
-	st->conn = h;
+	st->db = db;
+	st->rows = returns_rows(sql);
 	st->row = -1;
+	db->nstmts++;
 	return st;
 }
 
@@ -559,26 +684,174 @@ static int pg_bind_null(void *h, int i)
 	return set_param(h, i, NULL);
 }
 
+/* Runs st whole, its result in one PGresult (never NULL-checked by the
+ * caller beyond result_ok). The first run sends the SQL with its values
+ * (parse, plan, execute in one round trip); the second prepares it as
+ * xf_sN, and every run from then on only executes it. */
+static PGresult *run_whole(pg_stmt *st)
+{
+	pg_db *db = st->db;
+	const char *const *vals = (const char *const *)st->vals;
+	char name[32];
+	if (st->prepared == 0 && st->runs++ == 0)
+		return PQexecParams(db->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
+	if (st->prepared == 0) {
+		unsigned long long id = db->prepared + 1;
+		snprintf(name, sizeof(name), "xf_s%llu", id);
+		/* Parameter types are left to the server, as PQexecParams does. */
+		PGresult *r = PQprepare(db->conn, name, st->sql, 0, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r; /* its message is the statement's error */
+		PQclear(r);
+		db->prepared = id;
+		st->prepared = id;
+	}
+	snprintf(name, sizeof(name), "xf_s%llu", st->prepared);
+	return PQexecPrepared(db->conn, name, st->nparams, vals, NULL, NULL, 0);
+}
+
+/* Declares st's cursor over its SQL with its values. 0, or -1 with a
+ * message. */
+static int cursor_open(pg_stmt *st, xf_errs *errs)
+{
+	pg_db *db = st->db;
+	unsigned long long id = db->cursors + 1;
+	char head[64];
+	int n = snprintf(head, sizeof(head), "DECLARE xf_c%llu NO SCROLL CURSOR FOR ", id);
+	size_t len = strlen(st->sql);
+	char *sql = malloc((size_t)n + len + 1);
+	if (sql == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return -1;
+	}
+	memcpy(sql, head, (size_t)n);
+	memcpy(sql + n, st->sql, len + 1);
+	PGresult *r = PQexecParams(db->conn, sql, st->nparams, NULL, (const char *const *)st->vals,
+				   NULL, NULL, 0);
+	free(sql);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		result_error(db->conn, r, errs, "执行语句");
+		rc = -1;
+	} else {
+		db->cursors = id;
+		st->cursor = id;
+		st->cursor_tx = db->tx;
+		st->cursor_end = false;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* Replaces st's batch by the next PG_FETCH_ROWS rows of its cursor (fewer
+ * at the end). 0, or -1 with a message (st then has no rows). */
+static int cursor_fetch(pg_stmt *st, xf_errs *errs)
+{
+	pg_db *db = st->db;
+	char sql[64];
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	if (!db->in_tx || st->cursor_tx != db->tx) {
+		st->cursor_end = true;
+		xf_errs_add(errs, "PostgreSQL：读取结果失败：语句所在的事务已结束 (fetch failed: the "
+			    "statement's transaction has ended)");
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "FETCH %d FROM xf_c%llu", PG_FETCH_ROWS, st->cursor);
+	st->res = PQexec(db->conn, sql);
+	if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
+		result_error(db->conn, st->res, errs, "读取结果");
+		PQclear(st->res);
+		st->res = NULL;
+		st->cursor_end = true;
+		return -1;
+	}
+	if (PQntuples(st->res) < PG_FETCH_ROWS)
+		st->cursor_end = true;
+	return 0;
+}
+
+/* Lets go of st's cursor. Nothing to send when its transaction is over
+ * (the cursor went with it) or has failed (the server refuses everything
+ * until the rollback, which drops it). An exhausted cursor joins the
+ * batch closed together; one with rows left (its sort and scan still held
+ * by the server) is closed at once. */
+static void cursor_release(pg_stmt *st)
+{
+	pg_db *db = st->db;
+	unsigned long long id = st->cursor;
+	st->cursor = 0;
+	if (id == 0 || db->conn == NULL || !db->in_tx || st->cursor_tx != db->tx ||
+	    PQtransactionStatus(db->conn) != PQTRANS_INTRANS)
+		return;
+	if (!st->cursor_end) {
+		run_names(db->conn, "CLOSE", "xf_c", &id, 1);
+		return;
+	}
+	db->to_close[db->nto_close++] = id;
+	if (db->nto_close == PG_CLOSE_BATCH) {
+		run_names(db->conn, "CLOSE", "xf_c", db->to_close, db->nto_close);
+		db->nto_close = 0;
+	}
+}
+
+/* Lets go of st's prepared statement: DEALLOCATE now, or, while the
+ * transaction has failed (DEALLOCATE refused), when it ends. */
+static void prepared_release(pg_stmt *st)
+{
+	pg_db *db = st->db;
+	unsigned long long id = st->prepared;
+	st->prepared = 0;
+	if (id == 0 || db->conn == NULL)
+		return;
+	if (PQtransactionStatus(db->conn) == PQTRANS_INERROR) {
+		if (db->nto_dealloc < PG_DEALLOC_MAX)
+			db->to_dealloc[db->nto_dealloc++] = id;
+		return;
+	}
+	run_names(db->conn, "DEALLOCATE", "xf_s", &id, 1);
+}
+
 static int pg_step(void *h, xf_errs *errs)
 {
 	pg_stmt *st = h;
+	pg_db *db = st->db;
 	if (!st->ran) {
 		st->ran = true;
 		st->row = -1;
-		st->res = PQexecParams(st->conn, st->sql, st->nparams, NULL,
-				       (const char *const *)st->vals, NULL, NULL, 0);
-		if (!result_ok(st->res)) {
-			result_error(st->conn, st->res, errs, "执行语句");
-			PQclear(st->res);
-			st->res = NULL;
+		if (db->conn == NULL) {
+			xf_errs_add(errs, "PostgreSQL：执行语句失败：连接已关闭 (the connection is closed)");
 			return XF_STEP_ERROR;
 		}
+		/* A cursor only inside a transaction block (DECLARE refuses one
+		 * outside; the server's own state is checked too). */
+		if (st->rows && db->in_tx && PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+			if (cursor_open(st, errs) != 0 || cursor_fetch(st, errs) != 0)
+				return XF_STEP_ERROR;
+		} else {
+			st->res = run_whole(st);
+			if (!result_ok(st->res)) {
+				result_error(db->conn, st->res, errs, "执行语句");
+				PQclear(st->res);
+				st->res = NULL;
+				return XF_STEP_ERROR;
+			}
+		}
 	}
-	if (st->res == NULL)
-		return XF_STEP_DONE;
-	if (st->row < PQntuples(st->res))
-		st->row++;
-	return st->row < PQntuples(st->res) ? XF_STEP_ROW : XF_STEP_DONE;
+	for (;;) {
+		if (st->res == NULL)
+			return XF_STEP_DONE;
+		if (st->row < PQntuples(st->res))
+			st->row++;
+		if (st->row < PQntuples(st->res))
+			return XF_STEP_ROW;
+		if (st->cursor == 0 || st->cursor_end)
+			return XF_STEP_DONE;
+		/* The batch is used up: the previous row's text goes now. */
+		if (cursor_fetch(st, errs) != 0)
+			return XF_STEP_ERROR;
+	}
 }
 
 /* True when there is a current row with column col. */
@@ -618,6 +891,8 @@ static int pg_col_is_null(void *h, int col)
 	return !has_cell(st, col) || PQgetisnull(st->res, st->row, col);
 }
 
+/* Clears values and result; closes the cursor (the prepared statement is
+ * kept for the next run). */
 static void pg_stmt_reset(void *h)
 {
 	pg_stmt *st = h;
@@ -630,6 +905,7 @@ static void pg_stmt_reset(void *h)
 	st->res = NULL;
 	st->row = -1;
 	st->ran = false;
+	cursor_release(st);
 }
 
 static void pg_finalize(void *h)
@@ -637,9 +913,14 @@ static void pg_finalize(void *h)
 	pg_stmt *st = h;
 	if (st == NULL)
 		return;
+	pg_db *db = st->db;
 	pg_stmt_reset(st);
+	prepared_release(st);
 	free(st->sql);
 	free(st);
+	db->nstmts--;
+	if (db->closed && db->nstmts == 0)
+		free(db);
 }
 
 const xf_store_ops xf_store_postgres_ops = {
