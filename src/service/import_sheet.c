@@ -54,6 +54,8 @@ typedef struct imp {
 	xf_strmap *by_name_unit;         /* "name\x1funit" -> index or AMBIGUOUS */
 	long long *person_ids;
 	unsigned char *has_staff;        /* person index -> has a staff number */
+	long long *unit_of;              /* person index -> unit id (0: none) */
+	long long *next_record;          /* person index -> next record id (0: ask) */
 	size_t npeople, cappeople;
 	xf_strmap *units;                /* unit code and name -> unit index */
 	long long *unit_ids;
@@ -126,8 +128,8 @@ static int name_unit_key(char *buf, size_t size, const char *name, const char *u
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-static int remember_person(imp *m, long long id, const char *staff, const char *name,
-			   const char *unit_code, const char *unit_name)
+static int remember_person(imp *m, long long id, long long unit_id, const char *staff,
+			   const char *name, const char *unit_code, const char *unit_name)
 {
 	char idkey[24];
 	snprintf(idkey, sizeof(idkey), "%lld", id);
@@ -141,13 +143,23 @@ static int remember_person(imp *m, long long id, const char *staff, const char *
 			if (h == NULL)
 				return -1;
 			m->has_staff = h;
+			long long *u = realloc(m->unit_of, m->cappeople * sizeof(*u));
+			if (u == NULL)
+				return -1;
+			m->unit_of = u;
+			long long *nr = realloc(m->next_record, m->cappeople * sizeof(*nr));
+			if (nr == NULL)
+				return -1;
+			m->next_record = nr;
 		}
 		k = (int32_t)m->npeople;
 		m->has_staff[k] = 0;
+		m->next_record[k] = 0;
 		if (xf_strmap_put(m->by_id, idkey, k, NULL) < 0)
 			return -1;
 		m->person_ids[m->npeople++] = id;
 	}
+	m->unit_of[k] = unit_id;
 	if (staff && *staff) {
 		if (xf_strmap_put(m->by_staff, staff, k, NULL) < 0)
 			return -1;
@@ -191,14 +203,15 @@ static int load_people(imp *m)
 	xf_stmt_finalize(st);
 	if (r != XF_STEP_DONE)
 		return -1;
-	st = xf_stmt_prepare(m->s, "SELECT p.id, p.staff_no, p.name, u.code, u.name FROM people p"
+	st = xf_stmt_prepare(m->s, "SELECT p.id, p.staff_no, p.name, u.code, u.name, p.unit_id FROM people p"
 				   " LEFT JOIN units u ON u.id = p.unit_id WHERE p.active = 1 ORDER BY p.id",
 			     m->errs);
 	if (st == NULL)
 		return -1;
 	while ((r = xf_stmt_step(st, m->errs)) == XF_STEP_ROW)
-		if (remember_person(m, xf_stmt_int(st, 0), xf_stmt_text(st, 1), xf_stmt_text(st, 2),
-				    xf_stmt_text(st, 3), xf_stmt_text(st, 4)) != 0)
+		if (remember_person(m, xf_stmt_int(st, 0),
+				    xf_stmt_is_null(st, 5) ? 0 : xf_stmt_int(st, 5), xf_stmt_text(st, 1),
+				    xf_stmt_text(st, 2), xf_stmt_text(st, 3), xf_stmt_text(st, 4)) != 0)
 			goto oom;
 	xf_stmt_finalize(st);
 	return r == XF_STEP_DONE ? 0 : -1;
@@ -382,46 +395,54 @@ static long long find_person(imp *m, uint32_t row, const char *const *cells, siz
 	return k;
 }
 
-/* The policy of the person's unit for the year of date, or NULL. */
-static const xf_policy *policy_for(imp *m, uint32_t row, long long person_db, xf_date date)
+/* The policy of person k's unit for the year of date, or NULL (reported).
+ * Looked up once per unit and year; a unit without one is remembered too. */
+#define NO_POLICY (-3)
+static const xf_policy *policy_for(imp *m, uint32_t row, long long k, xf_date date)
 {
-	xf_stmt *st = xf_stmt_prepare(m->s, "SELECT a.policy, p.unit_id FROM people p"
-					    " JOIN policy_assignments a ON a.unit_id = p.unit_id"
-					    " WHERE p.id = $1 AND a.year = $2", m->errs);
-	if (st == NULL)
-		return NULL;
-	const xf_policy *pol = NULL;
-	if ((xf_stmt_bind_int(st, 1, person_db) | xf_stmt_bind_int(st, 2, XF_DATE_YEAR(date))) == 0 &&
-	    xf_stmt_step(st, m->errs) == XF_STEP_ROW) {
-		char key[600];
-		snprintf(key, sizeof(key), "%s\x1f%d", xf_stmt_text(st, 0), XF_DATE_YEAR(date));
-		int32_t k = xf_strmap_get(m->policy_keys, key);
-		if (k >= 0) {
-			pol = m->policies[k];
-		} else {
+	int year = XF_DATE_YEAR(date);
+	char key[64];
+	snprintf(key, sizeof(key), "%lld\x1f%d", m->unit_of[k], year);
+	int32_t idx = xf_strmap_get(m->policy_keys, key);
+	if (idx == -1) {
+		xf_stmt *st = xf_stmt_prepare(m->s, "SELECT policy FROM policy_assignments"
+						    " WHERE unit_id = $1 AND year = $2", m->errs);
+		if (st == NULL) {
+			m->failed = true;
+			return NULL;
+		}
+		idx = NO_POLICY;
+		xf_policy *p = NULL;
+		if ((xf_stmt_bind_int(st, 1, m->unit_of[k]) | xf_stmt_bind_int(st, 2, year)) == 0 &&
+		    xf_stmt_step(st, m->errs) == XF_STEP_ROW) {
 			xf_errs perrs;
 			xf_errs_init(&perrs);
-			xf_policy *p = xf_policy_resolve(xf_stmt_text(st, 0), NULL, &perrs);
+			p = xf_policy_resolve(xf_stmt_text(st, 0), NULL, &perrs);
 			xf_errs_cleanup(&perrs);
-			xf_policy **np = realloc(m->policies, (m->npolicies + 1) * sizeof(*np));
-			if (p != NULL && np != NULL) {
-				m->policies = np;
-				m->policies[m->npolicies] = p;
-				xf_strmap_put(m->policy_keys, key, (int32_t)m->npolicies, NULL);
-				m->npolicies++;
-				pol = p;
-			} else {
-				if (np != NULL)
-					m->policies = np;
-				xf_policy_free(p);
-			}
 		}
-	} else {
-		problem(m, row, -1, "该人员的单位在 %d 年度没有指定学分办法，无法校验 (no policy for the unit and year)",
-			XF_DATE_YEAR(date));
+		xf_stmt_finalize(st);
+		if (p != NULL) {
+			xf_policy **np = realloc(m->policies, (m->npolicies + 1) * sizeof(*np));
+			if (np == NULL) {
+				xf_policy_free(p);
+				m->failed = true;
+				return NULL;
+			}
+			m->policies = np;
+			m->policies[m->npolicies] = p;
+			idx = (int32_t)m->npolicies++;
+		}
+		if (xf_strmap_put(m->policy_keys, key, idx, NULL) == -2) {
+			m->failed = true;
+			return NULL;
+		}
 	}
-	xf_stmt_finalize(st);
-	return pol;
+	if (idx == NO_POLICY) {
+		problem(m, row, -1, "该人员的单位在 %d 年度没有指定学分办法，无法校验 (no policy for the unit and year)",
+			year);
+		return NULL;
+	}
+	return m->policies[idx];
 }
 
 /* An item by key or Chinese name; level likewise. -1 when not found. */
@@ -507,7 +528,7 @@ static void roster_row(imp *m, uint32_t row, const char *const *cells, size_t n)
 	long long id;
 	int rc = k >= 0 ? xf_data_person_update(m->d, id = m->person_ids[k], &pr, m->errs)
 			: xf_data_person(m->d, &pr, &id, m->errs);
-	if (rc != 0 || remember_person(m, id, staff, name, code, unit) != 0) {
+	if (rc != 0 || remember_person(m, id, unit_id, staff, name, code, unit) != 0) {
 		m->failed = true;
 		return;
 	}
@@ -522,7 +543,7 @@ static void record_row(imp *m, uint32_t row, const char *const *cells, size_t n,
 	if (k < 0 || dv == NULL || parse_date_loose(dv, &date) != 0)
 		return;
 	long long person = m->person_ids[k];
-	const xf_policy *p = policy_for(m, row, person, date);
+	const xf_policy *p = policy_for(m, row, k, date);
 	if (p == NULL)
 		return;
 	const char *iv = cell(m, cells, n, "item");
@@ -565,7 +586,12 @@ static void record_row(imp *m, uint32_t row, const char *const *cells, size_t n,
 		online ? 1 : bool_cell(m, cells, n, "online"), -1,
 		bool_cell(m, cells, n, "awarded"), bool_cell(m, cells, n, "speaker"),
 	};
-	if (xf_data_add_record(m->d, person, &r, m->batch, m->errs) != 0) {
+	if (m->next_record[k] == 0 &&
+	    xf_data_next_record_id(m->d, person, &m->next_record[k], m->errs) != 0) {
+		m->failed = true;
+		return;
+	}
+	if (xf_data_add_record_at(m->d, person, m->next_record[k]++, &r, m->batch, m->errs) != 0) {
 		m->failed = true;
 		return;
 	}
@@ -831,6 +857,8 @@ out:
 	free(m.policies);
 	free(m.person_ids);
 	free(m.has_staff);
+	free(m.unit_of);
+	free(m.next_record);
 	free(m.unit_ids);
 	free(m.totals);
 	return rc;

@@ -255,14 +255,27 @@ int xf_data_set_flags(xf_data *d, long long person_id, int year, const char *con
 	return 0;
 }
 
+int xf_data_next_record_id(xf_data *d, long long person_id, long long *id, xf_errs *errs)
+{
+	xf_stmt *st = q(d, Q_RECORD_NEXT, errs);
+	if (st == NULL)
+		return -1;
+	return run_returning(st, xf_stmt_bind_int(st, 1, person_id), id, errs);
+}
+
 int xf_data_add_record(xf_data *d, long long person_id, const xf_record_row *r,
 		       long long batch_id, xf_errs *errs)
 {
 	long long id = 0;
-	xf_stmt *st = q(d, Q_RECORD_NEXT, errs);
-	if (st == NULL || run_returning(st, xf_stmt_bind_int(st, 1, person_id), &id, errs) != 0)
+	if (xf_data_next_record_id(d, person_id, &id, errs) != 0)
 		return -1;
-	st = q(d, Q_RECORD_ADD, errs);
+	return xf_data_add_record_at(d, person_id, id, r, batch_id, errs);
+}
+
+int xf_data_add_record_at(xf_data *d, long long person_id, long long id,
+			  const xf_record_row *r, long long batch_id, xf_errs *errs)
+{
+	xf_stmt *st = q(d, Q_RECORD_ADD, errs);
 	if (st == NULL)
 		return -1;
 	int b = xf_stmt_bind_int(st, 1, person_id) | xf_stmt_bind_int(st, 2, id) |

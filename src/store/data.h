@@ -82,6 +82,12 @@ typedef struct xf_record_row {
 int xf_data_add_record(xf_data *d, long long person_id, const xf_record_row *r,
 		       long long batch_id, xf_errs *errs);
 
+/* For bulk imports: the id the person's next record takes (ask once, then
+ * count up), and adding a record with that id. */
+int xf_data_next_record_id(xf_data *d, long long person_id, long long *id, xf_errs *errs);
+int xf_data_add_record_at(xf_data *d, long long person_id, long long id,
+			  const xf_record_row *r, long long batch_id, xf_errs *errs);
+
 /* Sets a person's metric for a month (YYYY-MM), replacing the old value. */
 int xf_data_put_metric(xf_data *d, long long person_id, const char *metric,
 		       const char *month, double value, long long batch_id,
