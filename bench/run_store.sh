@@ -40,7 +40,7 @@ for n in $((PEOPLE / 10)) "$PEOPLE"; do
 done
 if [ -n "$PG" ]; then
 	for n in $((PG_PEOPLE / 10)) "$PG_PEOPLE"; do
-		psql "$PG" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
+		PGOPTIONS='-c client_min_messages=warning' psql "$PG" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null
 		rows="$rows$(run PostgreSQL "$PG" "$n" | line)
 "
 	done
