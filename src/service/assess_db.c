@@ -17,41 +17,27 @@
 #include "engine/group.h"
 #include "io/result_json.h"
 #include "service/assess.h"
+#include "service/scope.h"
 #include "store/data.h"
-
-/* Scope of a run: the people of units assigned `policy` for `year`, or of
- * one unit. $1 year, $2 policy, $3 unit code or NULL. */
-/* Scope of a run: the people of units assigned `policy` for `year`, or of
- * one unit. $1 year, $2 policy, $3 unit code or NULL. As an IN subquery
- * the set of people is built once, not joined again for every row. */
-#define PEOPLE_IN_SCOPE                                                                   \
-	"SELECT p.id FROM people p JOIN units u ON u.id = p.unit_id"                        \
-	" JOIN policy_assignments a ON a.unit_id = p.unit_id AND a.year = $1 AND a.policy = $2" \
-	" WHERE p.active = 1 AND (CAST($3 AS TEXT) IS NULL OR u.code = CAST($3 AS TEXT))"
-#define SCOPE " WHERE x.person_id IN (" PEOPLE_IN_SCOPE ")"
 
 enum { C_PEOPLE, C_RECORDS, C_METRICS, C_PERIODS, C_FLAGS, C_SCORES, C_HISTORY, C_COUNT };
 
 static const char *const scan_sql[C_COUNT] = {
-	[C_PEOPLE] = "SELECT p.id, p.code, p.name, u.code, p.role, p.joined FROM people p"
-		     " JOIN units u ON u.id = p.unit_id"
-		     " JOIN policy_assignments a ON a.unit_id = p.unit_id AND a.year = $1 AND a.policy = $2"
-		     " WHERE p.active = 1 AND (CAST($3 AS TEXT) IS NULL OR u.code = CAST($3 AS TEXT))"
-		     " ORDER BY p.id",
+	[C_PEOPLE] = XF_SCOPE_PERSON_ROWS,
 	[C_RECORDS] = "SELECT x.person_id, x.item, x.date, x.level, x.count, x.days, x.months, x.hours,"
 		      " x.minutes, x.attended_minutes, x.score, x.passed, x.completed, x.online, x.kind,"
-		      " x.approved, x.awarded, x.speaker, x.activity, x.credits, x.id FROM records x" SCOPE
+		      " x.approved, x.awarded, x.speaker, x.activity, x.credits, x.id FROM records x" XF_SCOPE_ROWS
 		      " AND x.date >= $4 AND x.date <= $5 ORDER BY x.person_id, x.id",
-	[C_METRICS] = "SELECT x.person_id, x.metric, x.month, x.value FROM metrics x" SCOPE
+	[C_METRICS] = "SELECT x.person_id, x.metric, x.month, x.value FROM metrics x" XF_SCOPE_ROWS
 		      " AND x.month >= $4 AND x.month <= $5 ORDER BY x.person_id, x.metric, x.month",
 	[C_PERIODS] = "SELECT x.person_id, x.kind, x.date_from, x.date_to, x.participates FROM periods x"
-		      SCOPE " ORDER BY x.person_id, x.id",
-	[C_FLAGS] = "SELECT x.person_id, x.flag FROM person_flags x" SCOPE
+		      XF_SCOPE_ROWS " ORDER BY x.person_id, x.id",
+	[C_FLAGS] = "SELECT x.person_id, x.flag FROM person_flags x" XF_SCOPE_ROWS
 		    " AND x.year = $1 ORDER BY x.person_id, x.flag",
-	[C_SCORES] = "SELECT x.person_id, x.line, x.self, x.review FROM scores x" SCOPE
+	[C_SCORES] = "SELECT x.person_id, x.line, x.self, x.review FROM scores x" XF_SCOPE_ROWS
 		     " AND x.year = $1 ORDER BY x.person_id, x.line",
 	[C_HISTORY] = "SELECT x.person_id, rn.year, x.grade FROM run_results x"
-		      " JOIN runs rn ON rn.id = x.run_id" SCOPE
+		      " JOIN runs rn ON rn.id = x.run_id" XF_SCOPE_ROWS
 		      " AND rn.year < $1 AND rn.policy = $2 AND x.grade IS NOT NULL"
 		      " ORDER BY x.person_id, rn.year, rn.id",
 };

@@ -10,12 +10,7 @@
 
 #include "io/jsonw.h"
 #include "service/export.h"
-
-#define SCOPE                                                                              \
-	" JOIN people p ON p.id = x.person_id"                                             \
-	" JOIN units u ON u.id = p.unit_id"                                                \
-	" JOIN policy_assignments a ON a.unit_id = p.unit_id AND a.year = $1 AND a.policy = $2" \
-	" WHERE p.active = 1 AND (CAST($3 AS TEXT) IS NULL OR u.code = CAST($3 AS TEXT))"
+#include "service/scope.h"
 
 static xf_stmt *scan(xf_store *s, const char *sql, int year, const char *policy,
 		     const char *unit, xf_errs *errs)
@@ -89,16 +84,11 @@ static int person_extras(xf_jw *w, xf_stmt *periods, bool *prow, xf_stmt *flags,
 static int write_people(xf_jw *w, xf_store *s, int year, const char *policy,
 			const char *unit, long long *n, xf_errs *errs)
 {
-	xf_stmt *people = scan(s, "SELECT p.id, p.code, p.name, u.code, p.role, p.joined FROM people p"
-				  " JOIN units u ON u.id = p.unit_id"
-				  " JOIN policy_assignments a ON a.unit_id = p.unit_id AND a.year = $1"
-				  " AND a.policy = $2 WHERE p.active = 1 AND (CAST($3 AS TEXT) IS NULL"
-				  " OR u.code = CAST($3 AS TEXT)) ORDER BY p.id",
-			       year, policy, unit, errs);
+	xf_stmt *people = scan(s, XF_SCOPE_PERSON_ROWS, year, policy, unit, errs);
 	xf_stmt *periods = scan(s, "SELECT x.person_id, x.kind, x.date_from, x.date_to, x.participates"
-				   " FROM periods x" SCOPE " ORDER BY x.person_id, x.id",
+				   " FROM periods x" XF_SCOPE_ROWS " ORDER BY x.person_id, x.id",
 				year, policy, unit, errs);
-	xf_stmt *flags = scan(s, "SELECT x.person_id, x.flag FROM person_flags x" SCOPE
+	xf_stmt *flags = scan(s, "SELECT x.person_id, x.flag FROM person_flags x" XF_SCOPE_ROWS
 				 " AND x.year = $1 ORDER BY x.person_id, x.flag",
 			      year, policy, unit, errs);
 	int rc = -1;
@@ -137,7 +127,7 @@ static int write_records(xf_jw *w, xf_store *s, int year, const char *policy, co
 	xf_stmt *st = scan(s, "SELECT p.code, x.item, x.date, x.level, x.count, x.days, x.months,"
 			      " x.hours, x.minutes, x.attended_minutes, x.score, x.passed, x.completed,"
 			      " x.online, x.kind, x.approved, x.awarded, x.speaker, x.activity, x.credits"
-			      " FROM records x" SCOPE " ORDER BY x.person_id, x.id",
+			      " FROM records x JOIN people p ON p.id = x.person_id" XF_SCOPE_ROWS " ORDER BY x.person_id, x.id",
 			   year, policy, unit, errs);
 	if (st == NULL)
 		return -1;
@@ -173,15 +163,17 @@ static int write_records(xf_jw *w, xf_store *s, int year, const char *policy, co
 static int write_rest(xf_jw *w, xf_store *s, int year, const char *policy, const char *unit,
 		      xf_errs *errs)
 {
-	xf_stmt *m = scan(s, "SELECT p.code, x.metric, x.month, x.value FROM metrics x" SCOPE
+	xf_stmt *m = scan(s, "SELECT p.code, x.metric, x.month, x.value FROM metrics x"
+			     " JOIN people p ON p.id = x.person_id" XF_SCOPE_ROWS
 			     " ORDER BY x.person_id, x.metric, x.month",
 			  year, policy, unit, errs);
-	xf_stmt *sc = scan(s, "SELECT p.code, x.line, x.self, x.review FROM scores x" SCOPE
+	xf_stmt *sc = scan(s, "SELECT p.code, x.line, x.self, x.review FROM scores x"
+			      " JOIN people p ON p.id = x.person_id" XF_SCOPE_ROWS
 			      " AND x.year = $1 ORDER BY x.person_id, x.line",
 			   year, policy, unit, errs);
 	/* Earlier years' grades: the latest run of each year. */
 	xf_stmt *h = scan(s, "SELECT p.code, rn.year, x.grade FROM run_results x"
-			     " JOIN runs rn ON rn.id = x.run_id" SCOPE
+			     " JOIN runs rn ON rn.id = x.run_id JOIN people p ON p.id = x.person_id" XF_SCOPE_ROWS
 			     " AND rn.year < $1 AND rn.policy = $2 AND x.grade IS NOT NULL"
 			     " AND rn.id = (SELECT max(r2.id) FROM runs r2 JOIN run_results x2"
 			     " ON x2.run_id = r2.id WHERE r2.year = rn.year AND r2.policy = $2"
