@@ -68,10 +68,10 @@ crash() { # NAME URL ROWS KILL_AFTER
 		fail "crash test on $1"; cat "$TMP/crash.out"; echo "(exit status $?)"
 	fi
 }
-crash sqlite "$TMP/crash.db" 1000000 0.7
+crash sqlite "$TMP/crash.db" 1000000 0.5
 if [ -n "${XUEFEN_TEST_PG:-}" ]; then
 	psql "$XUEFEN_TEST_PG" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1
-	crash postgresql "$XUEFEN_TEST_PG" 100000 2
+	crash postgresql "$XUEFEN_TEST_PG" 1000000 1
 fi
 
 echo "== golden cases"

@@ -7,7 +7,9 @@
  * rolls the whole file back. People are matched by staff number, or by
  * name + unit where that is unambiguous — an ambiguous name is an error,
  * never a guess. The people of the store are loaded once into maps, so a
- * million-row file costs no query per row. */
+ * million-row file costs no query per row, and metrics and records are
+ * queued (xf_data_queue_*) and written many rows to a statement, flushed
+ * before the audit row and the commit. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -591,7 +593,7 @@ static void record_row(imp *m, uint32_t row, const char *const *cells, size_t n,
 		m->failed = true;
 		return;
 	}
-	if (xf_data_add_record_at(m->d, person, m->next_record[k]++, &r, m->batch, m->errs) != 0) {
+	if (xf_data_queue_record_at(m->d, person, m->next_record[k]++, &r, m->batch, m->errs) != 0) {
 		m->failed = true;
 		return;
 	}
@@ -619,8 +621,8 @@ static void xxqg_row(imp *m, uint32_t row, const char *const *cells, size_t n)
 	if (mode == 1) {
 		if (m->failed)
 			return;
-		if (xf_data_put_metric(m->d, m->person_ids[k], "xxqg", month,
-				       num_cell(m, cells, n, "value"), m->batch, m->errs) != 0) {
+		if (xf_data_queue_metric(m->d, m->person_ids[k], "xxqg", month,
+					 num_cell(m, cells, n, "value"), m->batch, m->errs) != 0) {
 			m->failed = true;
 			return;
 		}
@@ -672,8 +674,9 @@ static void settle_totals(imp *m)
 			if (cur_month >= 0 && (y != cur_year || mo != cur_month)) {
 				char month[16];
 				snprintf(month, sizeof(month), "%04d-%02d", cur_year, cur_month);
-				if (!m->failed && xf_data_put_metric(m->d, m->totals[i].person, "xxqg", month,
-								     month_sum, m->batch, m->errs) != 0)
+				if (!m->failed && xf_data_queue_metric(m->d, m->totals[i].person, "xxqg",
+								       month, month_sum, m->batch,
+								       m->errs) != 0)
 					m->failed = true;
 				m->rep->metrics++;
 				month_sum = 0;
@@ -685,8 +688,8 @@ static void settle_totals(imp *m)
 		if (cur_month >= 0) {
 			char month[16];
 			snprintf(month, sizeof(month), "%04d-%02d", cur_year, cur_month);
-			if (!m->failed && xf_data_put_metric(m->d, m->totals[i].person, "xxqg", month,
-							     month_sum, m->batch, m->errs) != 0)
+			if (!m->failed && xf_data_queue_metric(m->d, m->totals[i].person, "xxqg", month,
+							       month_sum, m->batch, m->errs) != 0)
 				m->failed = true;
 			m->rep->metrics++;
 		}
@@ -700,8 +703,10 @@ static int take_header(imp *m, uint32_t row, const char *const *cells, size_t n)
 {
 	for (size_t c = 0; c < m->k->ncolumns; c++)
 		m->file_col[c] = -1;
-	for (size_t i = 0; i < n && i < XF_TABLE_MAX_COLS; i++) {
+	/* Every column starts headerless, also those right of the header. */
+	for (size_t i = 0; i < XF_TABLE_MAX_COLS; i++)
 		m->col_of[i] = -1;
+	for (size_t i = 0; i < n && i < XF_TABLE_MAX_COLS; i++) {
 		if (cells[i][0] == '\0')
 			continue;
 		char letter[8];
@@ -826,6 +831,9 @@ int xf_import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
 		xf_errs_add(errs, "%s: 另有 %lld 处问题未列出 (more problems not listed)", name,
 			    m.problems - MAX_REPORTED);
 	if (m.failed || xf_errs_count(errs) > 0)
+		goto out;
+	/* Metrics and records were queued: write the last batches. */
+	if (xf_data_flush(m.d, errs) != 0)
 		goto out;
 	char after[200], object[48];
 	snprintf(object, sizeof(object), "import_batch:%lld", m.batch);

@@ -93,6 +93,31 @@ int xf_data_put_metric(xf_data *d, long long person_id, const char *metric,
 		       const char *month, double value, long long batch_id,
 		       xf_errs *errs);
 
+/* Queued writes, for bulk imports. Rows are buffered (their strings
+ * copied) and written many to a statement (multi-row INSERT), which saves
+ * a round trip per row on PostgreSQL. Queued rows are NOT in the database
+ * until flushed: call xf_data_flush before reading them back and before
+ * committing; xf_data_free discards rows not flushed. The direct writes
+ * above flush their own queue first, so mixing them keeps the order of the
+ * writes, and xf_data_next_record_id counts queued records.
+ *
+ * A queue call may flush a full batch, so it returns 0, or -1 with the
+ * database's message when that write failed. After any failure the queued
+ * rows are dropped: roll the transaction back. */
+
+/* Queues xf_data_put_metric. The same person, metric and month queued
+ * twice keeps the later value, as two puts would. */
+int xf_data_queue_metric(xf_data *d, long long person_id, const char *metric,
+			 const char *month, double value, long long batch_id, xf_errs *errs);
+
+/* Queues xf_data_add_record_at. */
+int xf_data_queue_record_at(xf_data *d, long long person_id, long long id,
+			    const xf_record_row *r, long long batch_id, xf_errs *errs);
+
+/* Writes every queued row. 0, or -1 with a message (the queues are empty
+ * either way; on -1 roll back). */
+int xf_data_flush(xf_data *d, xf_errs *errs);
+
 /* Sets a scorecard line's scores for a year (NAN: not given). */
 int xf_data_put_score(xf_data *d, long long person_id, int year, const char *line,
 		      double self, double review, xf_errs *errs);

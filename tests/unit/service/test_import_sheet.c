@@ -117,6 +117,12 @@ static void test_roster_and_records(void **state)
 		xf_errs_cleanup(&errs);
 		xf_errs_init(&errs);
 
+		/* A value right of the last header is refused, not ignored. */
+		assert_int_equal(import(s, "records", "工号,项目,日期\nA001,read.book,2025-01-01,多余\n", &errs, &rep), -1);
+		assert_true(has_msg(&errs, "D 列没有表头"));
+		xf_errs_cleanup(&errs);
+		xf_errs_init(&errs);
+
 		/* Unknown and missing columns. */
 		assert_int_equal(import(s, "records", "工号,项目,日子\nA001,read.book,2025-01-01\n", &errs, &rep), -1);
 		assert_true(has_msg(&errs, "未知的列 \"日子\""));
