@@ -22,10 +22,8 @@
 #include "service/export.h"
 #include "service/import.h"
 #include "store/store.h"
+#include "../support/backends.h"
 
-static char sqlite_url[256];
-static const char *urls[2];
-static int nurls;
 
 static xf_store *fresh_store(const char *url)
 {
@@ -181,7 +179,7 @@ static void test_golden_cases_from_db(void **state)
 	(void)state;
 	static const char *const dirs[] = {"examples", "tests/cases"};
 	int n = 0;
-	for (int u = 0; u < nurls; u++) {
+	for (int u = 0; u < nbackends; u++) {
 		for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
 			DIR *d = opendir(dirs[k]);
 			assert_non_null(d);
@@ -192,7 +190,7 @@ static void test_golden_cases_from_db(void **state)
 					continue;
 				char path[600];
 				snprintf(path, sizeof(path), "%s/%s", dirs[k], e->d_name);
-				check_case(urls[u], path);
+				check_case(backends[u].url, path);
 				n++;
 			}
 			closedir(d);
@@ -204,8 +202,8 @@ static void test_golden_cases_from_db(void **state)
 static void test_bad_file_changes_nothing(void **state)
 {
 	(void)state;
-	for (int u = 0; u < nurls; u++) {
-		xf_store *s = fresh_store(urls[u]);
+	for (int u = 0; u < nbackends; u++) {
+		xf_store *s = fresh_store(backends[u].url);
 		xf_errs errs;
 		xf_errs_init(&errs);
 		const char *bad = "{\"policy\":\"bigdata-bureau\",\"year\":2025,\"people\":["
@@ -228,23 +226,13 @@ static void test_bad_file_changes_nothing(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/xuefen-assessdb-XXXXXX";
-	if (mkdtemp(dir) == NULL)
+	if (backends_setup("/tmp/xuefen-assessdb-XXXXXX") != 0)
 		return 1;
-	snprintf(sqlite_url, sizeof(sqlite_url), "%s/t.db", dir);
-	urls[nurls++] = sqlite_url;
-	const char *pg = getenv("XUEFEN_TEST_PG");
-	if (pg && *pg)
-		urls[nurls++] = pg;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_cases_from_db),
 		cmocka_unit_test(test_bad_file_changes_nothing),
 	};
 	int rc = cmocka_run_group_tests_name("service/assess_db", tests, NULL, NULL);
-	xf_errs errs;
-	xf_errs_init(&errs);
-	xf_store_reset_for_tests(sqlite_url, &errs);
-	xf_errs_cleanup(&errs);
-	rmdir(dir);
+	backends_teardown();
 	return rc;
 }

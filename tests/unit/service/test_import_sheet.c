@@ -17,10 +17,8 @@
 #include "service/export_sheet.h"
 #include "service/import.h"
 #include "store/store.h"
+#include "../support/backends.h"
 
-static char sqlite_url[256];
-static const char *urls[2];
-static int nurls;
 
 static xf_store *fresh(const char *url)
 {
@@ -71,8 +69,8 @@ static bool has_msg(const xf_errs *e, const char *part)
 static void test_roster_and_records(void **state)
 {
 	(void)state;
-	for (int u = 0; u < nurls; u++) {
-		xf_store *s = fresh(urls[u]);
+	for (int u = 0; u < nbackends; u++) {
+		xf_store *s = fresh(backends[u].url);
 		xf_errs errs;
 		xf_errs_init(&errs);
 		xf_import_report rep;
@@ -135,8 +133,8 @@ static void test_roster_and_records(void **state)
 static void test_ambiguous_name(void **state)
 {
 	(void)state;
-	for (int u = 0; u < nurls; u++) {
-		xf_store *s = fresh(urls[u]);
+	for (int u = 0; u < nbackends; u++) {
+		xf_store *s = fresh(backends[u].url);
 		xf_errs errs;
 		xf_errs_init(&errs);
 		xf_import_report rep;
@@ -159,8 +157,8 @@ static void test_ambiguous_name(void **state)
 static void test_xxqg(void **state)
 {
 	(void)state;
-	for (int u = 0; u < nurls; u++) {
-		xf_store *s = fresh(urls[u]);
+	for (int u = 0; u < nbackends; u++) {
+		xf_store *s = fresh(backends[u].url);
 		xf_errs errs;
 		xf_errs_init(&errs);
 		xf_import_report rep;
@@ -202,14 +200,14 @@ static void test_templates_accepted(void **state)
 {
 	(void)state;
 	static const char *const kinds[] = {"roster", "records", "xxqg"};
-	for (int u = 0; u < nurls; u++) {
-		xf_store *s = fresh(urls[u]);
+	for (int u = 0; u < nbackends; u++) {
+		xf_store *s = fresh(backends[u].url);
 		xf_errs errs;
 		xf_errs_init(&errs);
 		xf_import_report rep;
-		char path[300];
+		char path[600];
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			snprintf(path, sizeof(path), "%s.template.xlsx", sqlite_url);
+			snprintf(path, sizeof(path), "%s.template.xlsx", backends[0].url);
 			assert_int_equal(xf_export_template(kinds[k], path, &errs), 0);
 			char *data = NULL;
 			size_t len = 0;
@@ -228,7 +226,7 @@ static void test_templates_accepted(void **state)
 		free(json);
 		assert_int_equal(import(s, "roster", "姓名,工号,单位,单位编码\n张伟,A0012,市财政局,loudi-finance\n",
 					&errs, &rep), 0);
-		snprintf(path, sizeof(path), "%s.template.xlsx", sqlite_url);
+		snprintf(path, sizeof(path), "%s.template.xlsx", backends[0].url);
 		assert_int_equal(xf_export_template("online-hours", path, &errs), 0);
 		char *data = NULL;
 		assert_int_equal(xf_file_read(path, XF_FILE_MAX, &data, &len, &errs), 0);
@@ -245,14 +243,8 @@ static void test_templates_accepted(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/xuefen-sheet-XXXXXX";
-	if (mkdtemp(dir) == NULL)
+	if (backends_setup("/tmp/xuefen-sheet-XXXXXX") != 0)
 		return 1;
-	snprintf(sqlite_url, sizeof(sqlite_url), "%s/t.db", dir);
-	urls[nurls++] = sqlite_url;
-	const char *pg = getenv("XUEFEN_TEST_PG");
-	if (pg && *pg)
-		urls[nurls++] = pg;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roster_and_records),
 		cmocka_unit_test(test_ambiguous_name),
@@ -260,10 +252,6 @@ int main(void)
 		cmocka_unit_test(test_templates_accepted),
 	};
 	int rc = cmocka_run_group_tests_name("service/import_sheet", tests, NULL, NULL);
-	xf_errs errs;
-	xf_errs_init(&errs);
-	xf_store_reset_for_tests(sqlite_url, &errs);
-	xf_errs_cleanup(&errs);
-	rmdir(dir);
+	backends_teardown();
 	return rc;
 }

@@ -17,33 +17,15 @@
 
 #include "store/data.h"
 #include "store/store.h"
+#include "../support/backends.h"
 
-typedef struct backend {
-	const char *name;
-	char url[512];
-} backend;
-
-static backend backends[2];
-static int nbackends;
 
 #define NPEOPLE 3
 
 /* A fresh database with NPEOPLE people (their ids in ids). */
 static xf_store *fresh(const backend *b, long long *ids, xf_errs *errs)
 {
-	if (strcmp(b->name, "sqlite") == 0) {
-		char path[600];
-		const char *suffix[] = {"", "-wal", "-shm"};
-		for (int i = 0; i < 3; i++) {
-			snprintf(path, sizeof(path), "%s%s", b->url, suffix[i]);
-			unlink(path);
-		}
-	} else {
-		xf_store *s = xf_store_open(b->url, XF_STORE_CREATE, errs);
-		assert_non_null(s);
-		xf_store_close(s);
-		assert_int_equal(xf_store_reset_for_tests(b->url, errs), 0);
-	}
+	backend_reset(b);
 	xf_store *s = xf_store_open(b->url, XF_STORE_CREATE, errs);
 	assert_non_null(s);
 	xf_data *d = xf_data_new(s, errs);
@@ -257,32 +239,16 @@ static void test_flush_fails(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/xuefen-data-XXXXXX";
-	if (mkdtemp(dir) == NULL)
+	if (backends_setup("/tmp/xuefen-data-XXXXXX") != 0)
 		return 1;
-	backends[nbackends].name = "sqlite";
-	snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s/test.db", dir);
-	nbackends++;
-	const char *pg = getenv("XUEFEN_TEST_PG");
-	if (pg && *pg) {
-		backends[nbackends].name = "postgresql";
-		snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s", pg);
-		nbackends++;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_metrics),
 		cmocka_unit_test(test_queue_then_put),
 		cmocka_unit_test(test_queue_records),
 		cmocka_unit_test(test_flush_fails),
 	};
-	int rc = cmocka_run_group_tests_name(pg && *pg ? "data batch (sqlite, postgresql)"
+	int rc = cmocka_run_group_tests_name(nbackends > 1 ? "data batch (sqlite, postgresql)"
 						       : "data batch (sqlite)", tests, NULL, NULL);
-	char path[600];
-	const char *suffix[] = {"/test.db", "/test.db-wal", "/test.db-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s%s", dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	backends_teardown();
 	return rc;
 }

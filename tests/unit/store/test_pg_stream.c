@@ -15,22 +15,11 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "../support/backends.h"
 
 /* More than two FETCH batches (1000 rows each) on PostgreSQL. */
 #define NROWS 2500
 
-typedef struct backend {
-	const char *name;
-	char url[512];
-} backend;
-
-static backend backends[2];
-static int nbackends;
-
-static bool is_pg(const backend *b)
-{
-	return strcmp(b->name, "postgresql") == 0;
-}
 
 /* A fresh database holding stream_in (ids 1..NROWS, v = "v<id>") and an
  * empty stream_out. */
@@ -38,16 +27,7 @@ static xf_store *fresh(const backend *b)
 {
 	xf_errs errs;
 	xf_errs_init(&errs);
-	if (is_pg(b)) {
-		assert_int_equal(xf_store_reset_for_tests(b->url, &errs), 0);
-	} else {
-		char path[600];
-		const char *suffix[] = {"", "-wal", "-shm"};
-		for (int i = 0; i < 3; i++) {
-			snprintf(path, sizeof(path), "%s%s", b->url, suffix[i]);
-			unlink(path);
-		}
-	}
+	backend_reset(b);
 	xf_store *s = xf_store_open(b->url, XF_STORE_CREATE, &errs);
 	assert_non_null(s);
 	assert_int_equal(xf_store_exec_for_tests(s, "CREATE TABLE stream_in (id INTEGER PRIMARY KEY,"
@@ -212,7 +192,7 @@ static void test_reset_finalize_lookups(void **state)
 			assert_int_equal(xf_stmt_step(again, &errs), XF_STEP_DONE);
 		}
 		xf_stmt_finalize(again);
-		if (is_pg(&backends[b])) {
+		if (backend_is_pg(&backends[b])) {
 			/* The scan below, this count's own cursor and at most a
 			 * batch (32) of exhausted ones waiting to be closed
 			 * together: not the 400 look-ups' cursors. */
@@ -257,7 +237,7 @@ static void test_error_mid_scan(void **state)
 		xf_errs_init(&errs);
 
 		assert_int_equal(count_of(s, "SELECT count(*) FROM stream_in"), NROWS);
-		if (is_pg(&backends[b]))
+		if (backend_is_pg(&backends[b]))
 			assert_int_equal(count_of(s, "SELECT count(*) FROM pg_prepared_statements"), 0);
 		assert_int_equal(xf_store_begin(s, &errs), 0);
 		st = scan(s, NROWS);
@@ -301,14 +281,14 @@ static void test_outside_transaction(void **state)
 		/* An SQL error shows at prepare (SQLite) or at the first step,
 		 * on every run (PostgreSQL). */
 		xf_stmt *bad = xf_stmt_prepare(s, "SELECT nosuchcolumn FROM stream_in", &errs);
-		assert_true(is_pg(&backends[b]) == (bad != NULL));
+		assert_true(backend_is_pg(&backends[b]) == (bad != NULL));
 		for (int run = 0; bad && run < 2; run++) {
 			assert_int_equal(xf_stmt_step(bad, &errs), XF_STEP_ERROR);
 			xf_stmt_reset(bad);
 		}
 		xf_stmt_finalize(bad);
 		assert_true(xf_errs_count(&errs) > 0);
-		if (is_pg(&backends[b])) {
+		if (backend_is_pg(&backends[b])) {
 			xf_store_close(s); /* PostgreSQL only: SQLite keeps the store open */
 			xf_stmt_finalize(st);
 		} else {
@@ -321,33 +301,17 @@ static void test_outside_transaction(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/xuefen-stream-XXXXXX";
-	if (mkdtemp(dir) == NULL)
+	if (backends_setup("/tmp/xuefen-stream-XXXXXX") != 0)
 		return 1;
-	backends[nbackends].name = "sqlite";
-	snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s/test.db", dir);
-	nbackends++;
-	const char *pg = getenv("XUEFEN_TEST_PG");
-	if (pg && *pg) {
-		backends[nbackends].name = "postgresql";
-		snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s", pg);
-		nbackends++;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interleaved_scans),
 		cmocka_unit_test(test_reset_finalize_lookups),
 		cmocka_unit_test(test_error_mid_scan),
 		cmocka_unit_test(test_outside_transaction),
 	};
-	int rc = cmocka_run_group_tests_name(pg && *pg ? "pg_stream (sqlite, postgresql)"
+	int rc = cmocka_run_group_tests_name(nbackends > 1 ? "pg_stream (sqlite, postgresql)"
 						       : "pg_stream (sqlite)",
 					     tests, NULL, NULL);
-	char path[600];
-	const char *suffix[] = {"/test.db", "/test.db-wal", "/test.db-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s%s", dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	backends_teardown();
 	return rc;
 }

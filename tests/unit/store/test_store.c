@@ -13,32 +13,14 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "../support/backends.h"
 
-typedef struct backend {
-	const char *name;
-	char url[512];
-} backend;
-
-static backend backends[2];
-static int nbackends;
 
 /* A fresh, empty database for one test. */
 static const char *fresh(const backend *b, xf_errs *errs)
 {
-	if (strcmp(b->name, "sqlite") == 0) {
-		unlink(b->url);
-		char wal[600];
-		snprintf(wal, sizeof(wal), "%s-wal", b->url);
-		unlink(wal);
-		snprintf(wal, sizeof(wal), "%s-shm", b->url);
-		unlink(wal);
-		return b->url;
-	}
-	/* PostgreSQL: drop everything the previous test made. */
-	xf_store *s = xf_store_open(b->url, XF_STORE_CREATE, errs);
-	assert_non_null(s);
-	xf_store_close(s);
-	assert_int_equal(xf_store_reset_for_tests(b->url, errs), 0);
+	(void)errs;
+	backend_reset(b);
 	return b->url;
 }
 
@@ -212,18 +194,8 @@ static void test_newer_schema_refused(void **state)
 
 int main(void)
 {
-	char dir[] = "/tmp/xuefen-store-XXXXXX";
-	if (mkdtemp(dir) == NULL)
+	if (backends_setup("/tmp/xuefen-store-XXXXXX") != 0)
 		return 1;
-	backends[nbackends].name = "sqlite";
-	snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s/test.db", dir);
-	nbackends++;
-	const char *pg = getenv("XUEFEN_TEST_PG");
-	if (pg && *pg) {
-		backends[nbackends].name = "postgresql";
-		snprintf(backends[nbackends].url, sizeof(backends[0].url), "%s", pg);
-		nbackends++;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_parse),
 		cmocka_unit_test(test_redact),
@@ -232,14 +204,8 @@ int main(void)
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_newer_schema_refused),
 	};
-	int rc = cmocka_run_group_tests_name(pg && *pg ? "store (sqlite, postgresql)" : "store (sqlite)",
+	int rc = cmocka_run_group_tests_name(nbackends > 1 ? "store (sqlite, postgresql)" : "store (sqlite)",
 					     tests, NULL, NULL);
-	char path[600];
-	const char *suffix[] = {"/test.db", "/test.db-wal", "/test.db-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s%s", dir, suffix[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	backends_teardown();
 	return rc;
 }
