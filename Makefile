@@ -2,7 +2,7 @@
 # (unit tests under AddressSanitizer+UBSan, golden cases and error cases on
 # both the normal and the sanitizer build, fuzz corpora replayed).
 
-PKGS     := libfyaml libcjson libzip expat xlsxwriter sqlite3 libpq libsodium
+PKGS     := libfyaml libcjson libzip expat xlsxwriter sqlite3 libpq libsodium libmicrohttpd
 CC       ?= cc
 CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
@@ -10,7 +10,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Isrc -Ibuild/gen $(PKG_CFLAGS) -MMD -MP
-LDLIBS   := $(PKG_LIBS) -lm
+LDLIBS   := $(PKG_LIBS) -lm -lpthread
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -65,10 +65,12 @@ $(GEN_SRC): build/embed $(POLICIES)
 	build/embed $(POLICIES) > $@.tmp && mv $@.tmp $@
 
 # Unit tests: tests/unit/DIR/test_X.c mirrors src/DIR/X.c; run under ASan.
+# libcurl is the HTTP client of the server and API tests.
+TEST_PKGS := cmocka libcurl
 unit: $(UNIT_BIN)
 build/asan/unit/%: tests/unit/%.c $(SAN_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(shell pkg-config --cflags cmocka) -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
 build/jsoncmp: tests/tools/jsoncmp.c
 	@mkdir -p $(dir $@)

@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Build and test dependencies, all from Debian's own archive.
-PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libfyaml-dev libcjson-dev libcmocka-dev libzip-dev libexpat1-dev libxlsxwriter-dev libsqlite3-dev libpq-dev libsodium-dev postgresql"
+PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libfyaml-dev libcjson-dev libcmocka-dev libzip-dev libexpat1-dev libxlsxwriter-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev postgresql"
 
 missing=""
 for p in $PACKAGES; do

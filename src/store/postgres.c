@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "store/schema.h"
 #include "store/store.h"
 
 /* The same timestamp text as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now'). */
@@ -165,13 +166,16 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER audit_log_append_only"
 	" BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log"
 	" FOR EACH STATEMENT EXECUTE PROCEDURE audit_log_append_only();",
+	/* 2: accounts, roles and sessions for `xuefen serve`. */
+	XF_MIGRATION_2("BIGSERIAL PRIMARY KEY", "BIGINT", ""),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 /* The tables migration 1 creates; check() verifies they are all there. */
 #define PG_TABLES                                                                        \
 	"'schema_version','units','people','periods','person_flags','policy_assignments'," \
-	"'import_batches','records','metrics','scores','runs','run_results','audit_log'"
+	"'import_batches','records','metrics','scores','runs','run_results','audit_log'," \
+	"'users','user_roles','login_attempts','sessions'"
 
 /* Taken by migrate() so that two `xuefen init` at once do not both create
  * the schema: an arbitrary constant, the same for every xuefen. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/schema.h"
 #include "store/store.h"
 
 /* Migration N takes the schema from version N-1 to N; applied in one
@@ -133,6 +134,8 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
 	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
 	" BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+	/* 2: accounts, roles and sessions for `xuefen serve`. */
+	XF_MIGRATION_2("INTEGER PRIMARY KEY", "INTEGER", " WITHOUT ROWID"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -1,0 +1,54 @@
+/* config: the settings a deployment of `xuefen serve` changes, from a YAML
+ * file (docs/configuration.md; an example in xuefen.example.yaml). Every
+ * key is optional; command-line options override the file.
+ *
+ *   listen: 127.0.0.1:8080
+ *   db: xuefen.db                  # or postgresql://...
+ *   threads: 2
+ *   web_root: web/dist             # the built web UI
+ *   tls: {cert: cert.pem, key: key.pem}
+ *   secure_cookies: false          # true behind a TLS-terminating proxy
+ *   limits: {json_body: 1MB, upload: 20MB, import: 50MB}
+ *   session: {idle_minutes: 30, absolute_hours: 12}
+ *   login: {max_failures: 5, lock_minutes: 15}
+ *   password: {min_length: 8, min_classes: 3}
+ *
+ * Sizes accept a plain number of bytes or KB/MB/GB (1024-based). */
+#ifndef XF_API_CONFIG_H
+#define XF_API_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/errs.h"
+
+typedef struct xf_config {
+	char *listen;
+	char *db;
+	int threads;              /* 0: number of cores */
+	char *web_root;           /* NULL: no static files */
+	char *tls_cert, *tls_key; /* both or neither */
+	bool secure_cookies;      /* also set when TLS is on */
+	size_t json_body_max;     /* 1 MiB */
+	size_t upload_max;        /* evidence files: 20 MiB */
+	size_t import_max;        /* import files: 50 MiB */
+	int session_idle_s;       /* 30 min */
+	int session_absolute_s;   /* 12 h */
+	int login_max_failures;   /* 5 */
+	int login_lock_s;         /* 15 min */
+	int password_min_length;  /* 8 */
+	int password_min_classes; /* 3 of: lower, upper, digit, other */
+} xf_config;
+
+/* Fills c with the defaults above (strings NULL except listen
+ * "127.0.0.1:8080" and db NULL: the CLI's default applies). */
+void xf_config_defaults(xf_config *c);
+
+/* Reads path over the values in c. Returns 0, or -1 with one message per
+ * problem naming path:line:column and the key (unknown key, wrong type,
+ * out of range); c is unchanged on failure. */
+int xf_config_load(xf_config *c, const char *path, xf_errs *errs);
+
+void xf_config_cleanup(xf_config *c);
+
+#endif
