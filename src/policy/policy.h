@@ -314,6 +314,12 @@ xf_policy *xf_policy_resolve(const char *ref, const char *base_dir,
 
 void xf_policy_free(xf_policy *p);
 
+/* A shipped policy by id, compiled once per process and shared (read-only)
+ * by every thread: the server assesses one person per request and must not
+ * parse YAML each time. NULL with a message for an unknown id. Never free
+ * the result. Thread-safe. */
+const xf_policy *xf_policy_builtin_shared(const char *id, xf_errs *errs);
+
 /* Lookups by public key; -1 when absent. */
 int xf_policy_item(const xf_policy *p, const char *key);
 int xf_policy_category(const xf_policy *p, const char *key);
