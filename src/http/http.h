@@ -45,6 +45,10 @@ typedef struct xf_req {
 	bool tls;               /* the connection is HTTPS */
 	void *thread_ctx;       /* the worker thread's context (thread_init) */
 	void *conn;             /* the server's connection: use the accessors */
+	/* Without a connection (fuzz targets, tests that call a dispatcher
+	 * directly), the accessors read these: "q:key", "h:name" (lower
+	 * case) and "c:name" keys, each followed by its value; NULL-ended. */
+	const char *const *fake;
 	/* Filled by the application's router, for its handlers. */
 	const char *params[4];  /* {name} captures of the route's pattern */
 	int nparams;
@@ -92,13 +96,15 @@ void xf_res_file(xf_res *res, int fd, size_t size);
  * with the status; discards anything written before. */
 void xf_res_error(xf_res *res, int status, const char *code, const char *message);
 
-/* Serves the file under root named by url_path ("/", "/assets/a.js"):
+/* Serves the file under root named by url_path (a .gz beside it when req
+ * accepts gzip) ("/", "/assets/a.js"):
  * refuses ".." and hidden names, answers 404 for a missing file, gives the
  * Content-Type by extension, sends "index.html" for a folder, and when
  * spa_fallback is true sends root/index.html for a missing path without an
  * extension (client-side routes of the web UI). Long-lived caching for
  * names under /assets/ (their names carry a hash). */
-void xf_http_static(xf_res *res, const char *root, const char *url_path, bool spa_fallback);
+void xf_http_static(const xf_req *req, xf_res *res, const char *root, const char *url_path,
+		    bool spa_fallback);
 
 /* The application the server runs. */
 typedef struct xf_http_app {

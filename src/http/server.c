@@ -86,23 +86,33 @@ typedef struct hreq {
 	char ip[INET6_ADDRSTRLEN];
 } hreq;
 
-/* The worker's context and the request being dispatched on this thread
- * (xf_http_static asks for the client's Accept-Encoding through it). */
+/* The worker's context. */
 static __thread tctx *thread_ctx;
-static __thread const hreq *thread_req;
 
-/* Defined here for static.c (not part of http.h): a request header of the
- * request whose answer res is, when res is the one being dispatched on this
- * thread; NULL otherwise. */
-const char *xf_http_res_req_header(const xf_res *res, const char *name);
 
 /* ---- Request accessors --------------------------------------------- */
+
+/* The accessors' answer from req->fake (see http.h). */
+static const char *fake_value(const xf_req *r, enum MHD_ValueKind kind, const char *key)
+{
+	char want = kind == MHD_GET_ARGUMENT_KIND ? 'q' : kind == MHD_HEADER_KIND ? 'h' : 'c';
+	for (size_t i = 0; r->fake && r->fake[i] && r->fake[i + 1]; i += 2) {
+		const char *k = r->fake[i];
+		if (k[0] != want || k[1] != ':')
+			continue;
+		if (want == 'h' ? strcasecmp(k + 2, key) == 0 : strcmp(k + 2, key) == 0)
+			return r->fake[i + 1];
+	}
+	return NULL;
+}
 
 static const char *conn_value(const xf_req *r, enum MHD_ValueKind kind,
 			      const char *key)
 {
-	if (r == NULL || r->conn == NULL || key == NULL)
+	if (r == NULL || key == NULL)
 		return NULL;
+	if (r->conn == NULL)
+		return fake_value(r, kind, key);
 	return MHD_lookup_connection_value(r->conn, kind, key);
 }
 
@@ -121,13 +131,6 @@ const char *xf_req_cookie(const xf_req *r, const char *name)
 	return conn_value(r, MHD_COOKIE_KIND, name);
 }
 
-const char *xf_http_res_req_header(const xf_res *res, const char *name)
-{
-	const hreq *q = thread_req;
-	if (q == NULL || &q->res != res)
-		return NULL;
-	return xf_req_header(&q->req, name);
-}
 
 /* ---- Responses -------------------------------------------------------- */
 
@@ -465,9 +468,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		q->req.body_len = q->body_len;
 	}
 	q->req.thread_ctx = thread_context(h);
-	thread_req = q;
 	h->app.dispatch(h->app.app, &q->req, &q->res);
-	thread_req = NULL;
 	return send_res(h, c, &q->res);
 }
 

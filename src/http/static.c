@@ -19,7 +19,6 @@
 
 /* From server.c: a header of the request whose answer res is (NULL when res
  * is not being dispatched by the server on this thread). */
-const char *xf_http_res_req_header(const xf_res *res, const char *name);
 
 #define CACHE_ASSETS "public, max-age=31536000, immutable"
 #define CACHE_OTHER "no-cache"
@@ -181,14 +180,15 @@ static bool send_file(xf_res *res, const char *file, bool gzip_ok, bool *is_dir)
 	return true;
 }
 
-void xf_http_static(xf_res *res, const char *root, const char *url_path, bool spa_fallback)
+void xf_http_static(const xf_req *req, xf_res *res, const char *root, const char *url_path,
+		    bool spa_fallback)
 {
 	char file[PATH_MAX];
 	if (root == NULL || !safe_path(url_path)) {
 		not_found(res);
 		return;
 	}
-	bool gzip_ok = accepts_gzip(xf_http_res_req_header(res, "Accept-Encoding"));
+	bool gzip_ok = accepts_gzip(xf_req_header(req, "Accept-Encoding"));
 	bool assets = strncmp(url_path, "/assets/", 8) == 0;
 	size_t rl = strlen(root);
 	while (rl > 1 && root[rl - 1] == '/')

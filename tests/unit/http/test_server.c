@@ -128,7 +128,7 @@ static void toy_dispatch(void *app, xf_req *req, xf_res *res)
 		xf_jw_obj_end(&w);
 		return;
 	}
-	xf_http_static(res, t->root, req->path, true);
+	xf_http_static(req, res, t->root, req->path, true);
 }
 
 static xf_http_app toy_app_of(toy *t)
