@@ -148,3 +148,9 @@ void xf_jw_kint(xf_jw *w, const char *key, long long v) { xf_jw_key(w, key); xf_
 void xf_jw_kcredits(xf_jw *w, const char *key, double v) { xf_jw_key(w, key); xf_jw_credits(w, v); }
 void xf_jw_knum(xf_jw *w, const char *key, double v) { xf_jw_key(w, key); xf_jw_num(w, v); }
 void xf_jw_knull(xf_jw *w, const char *key) { xf_jw_key(w, key); xf_jw_null(w); }
+
+void xf_jw_raw(xf_jw *w, const char *json)
+{
+	before_value(w);
+	fputs(json, w->f);
+}

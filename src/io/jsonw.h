@@ -34,6 +34,10 @@ void xf_jw_credits(xf_jw *w, double v);
 /* Any number: integral values as integers, others as credits. */
 void xf_jw_num(xf_jw *w, double v);
 
+/* A value that is already JSON text (e.g. stored JSON), written as is. The
+ * caller vouches that it is one valid JSON value. */
+void xf_jw_raw(xf_jw *w, const char *json);
+
 /* Key + value shorthands. */
 void xf_jw_kstr(xf_jw *w, const char *key, const char *s);
 void xf_jw_kbool(xf_jw *w, const char *key, bool b);

@@ -205,6 +205,11 @@ int xf_store_begin(xf_store *s, xf_errs *errs)
 	return 0;
 }
 
+bool xf_store_in_tx(const xf_store *s)
+{
+	return s->in_tx;
+}
+
 int xf_store_commit(xf_store *s, xf_errs *errs)
 {
 	if (!s->in_tx) {

@@ -66,6 +66,9 @@ int xf_store_schema_version(xf_store *s, int *version, xf_errs *errs);
 int xf_store_begin(xf_store *s, xf_errs *errs);
 int xf_store_commit(xf_store *s, xf_errs *errs);
 void xf_store_rollback(xf_store *s);
+/* True between begin and commit/rollback: a service that may be called
+ * inside its caller's transaction joins it instead of opening one. */
+bool xf_store_in_tx(const xf_store *s);
 
 /* Appends one row to the audit log (append-only: the database itself
  * refuses UPDATE and DELETE on it). before/after are JSON text or NULL. */
