@@ -33,6 +33,16 @@ void cmd_check_help(void);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 void cmd_backup_help(void);
+int cmd_user(int argc, char **argv);
+void cmd_user_help(void);
+int cmd_serve(int argc, char **argv);
+void cmd_serve_help(void);
+
+struct xf_store;
+/* When the store has no user and standard input is a terminal, asks for
+ * the first admin's name and password (twice, not echoed) and creates the
+ * account. Returns 0 (created, or nothing to do), -1 after printing why. */
+int cli_first_admin_prompt(struct xf_store *s);
 
 /* The database URL: the --db value when given, else $XUEFEN_DB, else
  * "xuefen.db" in the working directory. */

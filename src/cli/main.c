@@ -18,6 +18,8 @@ static const xf_command commands[] = {
 	{"check", "检查数据库完整性 (check the database)", cmd_check, cmd_check_help},
 	{"backup", "在线备份数据库 (back up the live database)", cmd_backup, cmd_backup_help},
 	{"restore", "从备份恢复数据库 (restore the database from a backup)", cmd_restore, cmd_backup_help},
+	{"serve", "启动网页服务与 API (run the web application)", cmd_serve, cmd_serve_help},
+	{"user", "管理账号与角色 (manage accounts and roles)", cmd_user, cmd_user_help},
 	{"help", "显示帮助 (show help)", cmd_help, NULL},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,534 @@
+/* api: the application the HTTP server runs — routing, sessions, roles,
+ * CSRF, the per-thread database connection, and the helpers handlers use
+ * to read requests and answer them (see api.h, api_int.h). */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api/api_int.h"
+#include "core/clock.h"
+
+#define SESSION_COOKIE "xf_session"
+
+/* The page at / when no web UI folder is configured. */
+#define NO_UI_PAGE                                                                          \
+	"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>学分管理</title>" \
+	"<body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\">"               \
+	"<h1>xuefen 学分管理</h1><p>服务已启动。网页界面尚未构建（web/dist）；"                  \
+	"接口位于 <code>/api/v1</code>，说明见 docs/api.md。</p>"                               \
+	"<p>例如：<code>POST /api/v1/login</code>，然后 <code>GET /api/v1/me/credits</code>。</p>" \
+	"</body></html>"
+
+/* ---- answering ---- */
+
+void api_res_reset(xf_res *res)
+{
+	if (res->stream)
+		fclose(res->stream);
+	free(res->buf);
+	res->stream = NULL;
+	res->buf = NULL;
+	res->len = 0;
+}
+
+void api_json(api_ctx *c, int status, xf_jw *w)
+{
+	c->res->status = status;
+	xf_jw_init(w, xf_res_stream(c->res));
+}
+
+void api_error(api_ctx *c, int status, const char *code, const char *message)
+{
+	xf_res_error(c->res, status, code, message);
+}
+
+void api_not_found(api_ctx *c)
+{
+	api_error(c, 404, "not_found", "未找到该记录，或您无权查看");
+}
+
+/* The messages of errs joined by "；" in the arena. */
+static const char *errs_joined(api_ctx *c, const xf_errs *errs)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < errs->n; i++)
+		len += strlen(errs->msgs[i]) + 4;
+	char *s = xf_arena_alloc(c->req->arena, len + 1);
+	if (s == NULL)
+		return "请求有误";
+	s[0] = '\0';
+	for (size_t i = 0; i < errs->n; i++) {
+		if (i)
+			strcat(s, "；");
+		strcat(s, errs->msgs[i]);
+	}
+	return errs->n ? s : "请求有误";
+}
+
+void api_bad_request(api_ctx *c, const xf_errs *errs)
+{
+	api_error(c, 400, "bad_request", errs_joined(c, errs));
+}
+
+void api_invalid(api_ctx *c, const char *message, const xf_errs *errs)
+{
+	xf_jw w;
+	api_res_reset(c->res);
+	api_json(c, 422, &w);
+	xf_jw_obj(&w);
+	xf_jw_key(&w, "error");
+	xf_jw_obj(&w);
+	xf_jw_kstr(&w, "code", "invalid");
+	xf_jw_kstr(&w, "message", message);
+	xf_jw_key(&w, "details");
+	xf_jw_arr(&w);
+	for (size_t i = 0; i < errs->n; i++)
+		xf_jw_str(&w, errs->msgs[i]);
+	if (errs->dropped) {
+		char more[96];
+		snprintf(more, sizeof(more), "另有 %zu 处问题未列出", errs->dropped);
+		xf_jw_str(&w, more);
+	}
+	xf_jw_arr_end(&w);
+	xf_jw_obj_end(&w);
+	xf_jw_obj_end(&w);
+}
+
+void api_internal(api_ctx *c, const xf_errs *errs)
+{
+	for (size_t i = 0; errs && i < errs->n; i++)
+		fprintf(stderr, "xuefen serve: %s %s: %s\n",
+			c->req->method == XF_HTTP_GET ? "GET" : "POST", c->req->path, errs->msgs[i]);
+	api_error(c, 500, "internal", "服务器内部错误，请稍后重试或联系管理员");
+}
+
+void api_no_content(api_ctx *c)
+{
+	c->res->status = 204;
+}
+
+int api_service_rc(api_ctx *c, int rc, const xf_errs *errs, bool bad_input)
+{
+	if (rc == 1)
+		api_not_found(c);
+	else if (rc < 0 && bad_input)
+		api_bad_request(c, errs);
+	else if (rc < 0)
+		api_internal(c, errs);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static bool parse_ll(const char *s, long long *out)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+bool api_param_id(api_ctx *c, int i, long long *id)
+{
+	if (i >= c->req->nparams || !parse_ll(c->req->params[i], id) || *id <= 0) {
+		api_not_found(c);
+		return false;
+	}
+	return true;
+}
+
+bool api_query_int(api_ctx *c, const char *key, long long lo, long long hi, long long dflt,
+		   long long *out)
+{
+	const char *v = xf_req_query(c->req, key);
+	if (v == NULL || *v == '\0') {
+		*out = dflt;
+		return true;
+	}
+	long long n;
+	if (!parse_ll(v, &n) || n < lo || n > hi) {
+		api_error(c, 400, "bad_request",
+			  xf_arena_printf(c->req->arena, "参数 %s 应为 %lld 到 %lld 之间的整数", key, lo,
+					  hi));
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+bool api_query_year(api_ctx *c, int *year)
+{
+	time_t now = xf_clock_now();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	long long y;
+	if (!api_query_int(c, "year", 2000, 2100, tm.tm_year + 1900, &y))
+		return false;
+	*year = (int)y;
+	return true;
+}
+
+cJSON *api_body_object(api_ctx *c)
+{
+	cJSON *o = NULL;
+	if (c->req->body_len > 0)
+		o = cJSON_ParseWithLength(c->req->body, c->req->body_len);
+	if (o == NULL || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		api_error(c, 400, "bad_json", "请求内容应为 JSON 对象 (a JSON object was expected)");
+		return NULL;
+	}
+	return o;
+}
+
+bool api_member_str(api_ctx *c, const cJSON *obj, const char *key, size_t max, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*out = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return true;
+	if (!cJSON_IsString(v) || strlen(v->valuestring) > max) {
+		api_error(c, 400, "bad_request",
+			  xf_arena_printf(c->req->arena, "字段 %s 应为不超过 %zu 字节的字符串", key, max));
+		return false;
+	}
+	*out = v->valuestring;
+	return true;
+}
+
+void api_scope(const api_ctx *c, xf_unit_scope *scope)
+{
+	const xf_principal *p = c->who;
+	scope->all = p && (p->roles & XF_ROLE_ADMIN);
+	scope->units = NULL;
+	scope->nunits = 0;
+	if (p == NULL || scope->all)
+		return;
+	/* Reviewers' and approvers' units, merged (both lists are sorted). */
+	size_t n = p->nreview_units + p->napprove_units;
+	long long *u = n ? xf_arena_alloc(c->req->arena, n * sizeof(*u)) : NULL;
+	size_t i = 0, j = 0, k = 0;
+	while (u && (i < p->nreview_units || j < p->napprove_units)) {
+		long long a = i < p->nreview_units ? p->review_units[i] : -1;
+		long long b = j < p->napprove_units ? p->approve_units[j] : -1;
+		long long next;
+		if (a >= 0 && (b < 0 || a <= b)) {
+			next = a;
+			i++;
+			if (a == b)
+				j++;
+		} else {
+			next = b;
+			j++;
+		}
+		u[k++] = next;
+	}
+	scope->units = u;
+	scope->nunits = k;
+}
+
+char *api_json_text(api_ctx *c, const cJSON *v)
+{
+	char *s = cJSON_PrintUnformatted(v);
+	char *copy = xf_arena_strdup(c->req->arena, s);
+	cJSON_free(s);
+	return copy;
+}
+
+const char *api_actor(const api_ctx *c)
+{
+	return c->who ? c->who->username : "anonymous";
+}
+
+/* ---- routing ---- */
+
+/* Matches path against pattern, capturing {x} segments into req->params. */
+static bool route_match(const char *pattern, const char *path, xf_req *req)
+{
+	int n = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *end = strchr(s, '/');
+			size_t len = end ? (size_t)(end - s) : strlen(s);
+			if (len == 0 || n >= 4)
+				return false;
+			req->params[n++] = xf_arena_strndup(req->arena, s, len);
+			s += len;
+			p = strchr(p, '}');
+			if (p == NULL)
+				return false;
+			p++;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else {
+			return false;
+		}
+	}
+	if (*p != '\0' || (*s != '\0' && strcmp(s, "/") != 0))
+		return false;
+	req->nparams = n;
+	return true;
+}
+
+/* The route for the request: *route set, or NULL with *path_known true
+ * when the path exists under another method. */
+static const api_route *route_find(xf_req *req, bool *path_known)
+{
+	*path_known = false;
+	xf_method m = req->method == XF_HTTP_HEAD ? XF_HTTP_GET : req->method;
+	for (size_t i = 0; i < api_nroutes; i++) {
+		if (!route_match(api_routes[i].pattern, req->path, req))
+			continue;
+		if (api_routes[i].methods & m)
+			return &api_routes[i];
+		*path_known = true;
+	}
+	return NULL;
+}
+
+size_t api_limit_json(const xf_api *a)
+{
+	return a->cfg.json_body_max;
+}
+
+size_t api_limit_import(const xf_api *a)
+{
+	return a->cfg.import_max;
+}
+
+static size_t app_body_limit(void *app, xf_method m, const char *path)
+{
+	xf_api *a = app;
+	if (strncmp(path, "/api/", 5) != 0)
+		return 0;
+	/* The largest limit of any route the path may reach under m: routing
+	 * proper happens once the body is in. A small arena is enough here. */
+	xf_arena arena;
+	xf_arena_init(&arena, 1 << 16);
+	xf_req probe = {.arena = &arena, .method = m, .path = path};
+	bool known;
+	const api_route *r = route_find(&probe, &known);
+	size_t limit = r && r->body_limit ? r->body_limit(a) : 0;
+	xf_arena_cleanup(&arena);
+	return limit;
+}
+
+static void *app_thread_init(void *app)
+{
+	api_thread *t = calloc(1, sizeof(*t));
+	if (t)
+		t->api = app;
+	return t;
+}
+
+static void app_thread_done(void *app, void *ctx)
+{
+	api_thread *t = ctx;
+	if (t) {
+		xf_store_close(t->store);
+		free(t);
+	}
+}
+
+/* Whether the request comes from our own pages: an Origin header, when
+ * present, must name the host the request was sent to. */
+static bool same_origin(const xf_req *req)
+{
+	const char *origin = xf_req_header(req, "Origin");
+	const char *host = xf_req_header(req, "Host");
+	if (origin == NULL)
+		return true;
+	if (host == NULL)
+		return false;
+	const char *o = strstr(origin, "://");
+	return o && strcmp(o + 3, host) == 0;
+}
+
+static void session_cookie(api_ctx *c, const char *value, bool clear)
+{
+	bool secure = c->req->tls || c->api->cfg.secure_cookies;
+	char *v = xf_arena_printf(c->req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+				  SESSION_COOKIE, value, clear ? "; Max-Age=0" : "",
+				  secure ? "; Secure" : "");
+	if (v)
+		xf_res_header(c->res, "Set-Cookie", v);
+}
+
+void api_set_session_cookie(api_ctx *c, const char *token)
+{
+	session_cookie(c, token, false);
+}
+
+void api_clear_session_cookie(api_ctx *c)
+{
+	session_cookie(c, "", true);
+}
+
+static void app_dispatch(void *app, xf_req *req, xf_res *res)
+{
+	xf_api *a = app;
+	api_thread *t = req->thread_ctx;
+	api_ctx c = {.api = a, .req = req, .res = res};
+
+	if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0) {
+		if (req->method != XF_HTTP_GET && req->method != XF_HTTP_HEAD) {
+			api_error(&c, 405, "method_not_allowed", "不支持该请求方法");
+			return;
+		}
+		if (a->cfg.web_root == NULL) {
+			if (strcmp(req->path, "/") != 0) {
+				api_error(&c, 404, "not_found", "未找到该页面");
+				return;
+			}
+			/* No web UI built: say where the API is. */
+			res->content_type = "text/html; charset=utf-8";
+			FILE *f = xf_res_stream(res);
+			if (f)
+				fputs(NO_UI_PAGE, f);
+			return;
+		}
+		xf_http_static(req, res, a->cfg.web_root, req->path, true);
+		return;
+	}
+
+	bool known;
+	const api_route *r = route_find(req, &known);
+	if (r == NULL) {
+		if (known)
+			api_error(&c, 405, "method_not_allowed", "该地址不支持此请求方法");
+		else
+			api_error(&c, 404, "not_found", "没有这个接口");
+		return;
+	}
+	bool changes = req->method != XF_HTTP_GET && req->method != XF_HTTP_HEAD;
+	if (changes && !same_origin(req)) {
+		api_error(&c, 403, "cross_origin", "拒绝来自其他网站的请求");
+		return;
+	}
+
+	if (t == NULL) {
+		api_error(&c, 503, "unavailable", "服务器资源不足，请稍后重试");
+		return;
+	}
+	if (t->store == NULL) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		t->store = xf_store_open(a->db_url, XF_STORE_OPEN, &errs);
+		if (t->store == NULL) {
+			api_internal(&c, &errs);
+			res->status = 503;
+			xf_errs_cleanup(&errs);
+			return;
+		}
+		xf_errs_cleanup(&errs);
+	}
+	c.store = t->store;
+
+	c.token = xf_req_cookie(req, SESSION_COOKIE);
+	if (r->roles != API_PUBLIC) {
+		if (c.token == NULL) {
+			api_error(&c, 401, "unauthenticated", "请先登录");
+			return;
+		}
+		xf_principal *who = xf_arena_calloc(req->arena, 1, sizeof(*who));
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_session_result sr = who ? xf_auth_session(c.store, &a->auth, c.token,
+							     xf_clock_now(), req->arena, who, &errs)
+					   : XF_SESSION_ERROR;
+		if (sr == XF_SESSION_ERROR)
+			api_internal(&c, &errs);
+		xf_errs_cleanup(&errs);
+		if (sr == XF_SESSION_ERROR)
+			return;
+		if (sr == XF_SESSION_EXPIRED) {
+			api_clear_session_cookie(&c);
+			api_error(&c, 401, "session_expired", "登录已超时，请重新登录");
+			return;
+		}
+		if (sr == XF_SESSION_NONE) {
+			api_clear_session_cookie(&c);
+			api_error(&c, 401, "unauthenticated", "请先登录");
+			return;
+		}
+		c.who = who;
+		req->auth = who;
+		if ((who->roles & r->roles) == 0) {
+			api_error(&c, 403, "forbidden", "您的角色无权进行此操作");
+			return;
+		}
+		if (changes && !xf_auth_token_equal(xf_req_header(req, "X-CSRF-Token"), who->csrf)) {
+			api_error(&c, 403, "csrf", "请求校验失败，请刷新页面后重试");
+			return;
+		}
+	}
+	r->handler(&c);
+}
+
+/* ---- the application ---- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+xf_api *xf_api_new(const xf_config *cfg, const char *db_url, xf_errs *errs)
+{
+	xf_api *a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return NULL;
+	}
+	a->cfg = *cfg;
+	a->cfg.listen = dup_or_null(cfg->listen);
+	a->cfg.db = dup_or_null(cfg->db);
+	a->cfg.web_root = dup_or_null(cfg->web_root);
+	a->cfg.tls_cert = dup_or_null(cfg->tls_cert);
+	a->cfg.tls_key = dup_or_null(cfg->tls_key);
+	a->db_url = strdup(db_url);
+	xf_auth_policy_defaults(&a->auth);
+	a->auth.idle_s = cfg->session_idle_s;
+	a->auth.absolute_s = cfg->session_absolute_s;
+	a->auth.max_failures = cfg->login_max_failures;
+	a->auth.lock_s = cfg->login_lock_s;
+	a->auth.min_length = cfg->password_min_length;
+	a->auth.min_classes = cfg->password_min_classes;
+
+	xf_store *s = xf_store_open(db_url, XF_STORE_OPEN, errs);
+	if (s == NULL) {
+		xf_api_free(a);
+		return NULL;
+	}
+	xf_store_close(s);
+
+	a->app.app = a;
+	a->app.thread_init = app_thread_init;
+	a->app.thread_done = app_thread_done;
+	a->app.body_limit = app_body_limit;
+	a->app.dispatch = app_dispatch;
+	return a;
+}
+
+void xf_api_free(xf_api *a)
+{
+	if (a == NULL)
+		return;
+	xf_config_cleanup(&a->cfg);
+	free(a->db_url);
+	free(a);
+}
+
+const xf_http_app *xf_api_http_app(xf_api *a)
+{
+	return &a->app;
+}

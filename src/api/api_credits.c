@@ -1,0 +1,103 @@
+/* api_credits: the credit views — a member's own year, a person's year for
+ * those who review them, and a unit's summary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "service/credits.h"
+
+/* Writes person_id's year, or answers 404/500. */
+static void person_year(api_ctx *c, long long person_id)
+{
+	int year;
+	if (!api_query_year(c, &year))
+		return;
+	const char *ex = xf_req_query(c->req, "explain");
+	bool explain = ex == NULL || strcmp(ex, "0") != 0;
+	FILE *f = xf_res_stream(c->res);
+	if (f == NULL) {
+		api_internal(c, NULL);
+		return;
+	}
+	xf_errs errs;
+	xf_errs_init(&errs);
+	int rc = xf_credits_person_json(c->store, person_id, year, explain, f, &errs);
+	if (rc == 1) {
+		api_res_reset(c->res);
+		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该年度没有学分数据");
+	} else if (rc < 0) {
+		api_res_reset(c->res);
+		api_internal(c, &errs);
+	}
+	xf_errs_cleanup(&errs);
+}
+
+void api_me_credits(api_ctx *c)
+{
+	if (c->who->person_id == 0) {
+		api_error(c, 404, "no_person", "您的账号未关联人员，没有个人学分");
+		return;
+	}
+	person_year(c, c->who->person_id);
+}
+
+/* True when the caller may see person_id's data (admins: everyone;
+ * reviewers and approvers: the people of their units). 404 sent if not. */
+static bool person_visible(api_ctx *c, long long person_id)
+{
+	if (c->who->roles & XF_ROLE_ADMIN)
+		return true;
+	long long unit = 0;
+	xf_errs errs;
+	xf_errs_init(&errs);
+	int rc = xf_people_unit_of(c->store, person_id, &unit, &errs);
+	bool ok = rc == 0 && unit != 0 &&
+		  (xf_principal_has_unit(c->who, XF_ROLE_REVIEWER, unit) ||
+		   xf_principal_has_unit(c->who, XF_ROLE_APPROVER, unit));
+	if (rc < 0)
+		api_internal(c, &errs);
+	else if (!ok)
+		api_not_found(c);
+	xf_errs_cleanup(&errs);
+	return ok;
+}
+
+void api_person_credits(api_ctx *c)
+{
+	long long id;
+	if (!api_param_id(c, 0, &id) || !person_visible(c, id))
+		return;
+	person_year(c, id);
+}
+
+void api_unit_summary(api_ctx *c)
+{
+	long long id, limit;
+	int year;
+	if (!api_param_id(c, 0, &id))
+		return;
+	if (!(c->who->roles & XF_ROLE_ADMIN) &&
+	    !xf_principal_has_unit(c->who, XF_ROLE_REVIEWER, id) &&
+	    !xf_principal_has_unit(c->who, XF_ROLE_APPROVER, id)) {
+		api_not_found(c);
+		return;
+	}
+	if (!api_query_year(c, &year) || !api_query_int(c, "limit", 1, 500, 20, &limit))
+		return;
+	FILE *f = xf_res_stream(c->res);
+	if (f == NULL) {
+		api_internal(c, NULL);
+		return;
+	}
+	xf_errs errs;
+	xf_errs_init(&errs);
+	int rc = xf_credits_unit_json(c->store, id, year, (int)limit, f, &errs);
+	if (rc == 1) {
+		api_res_reset(c->res);
+		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该单位该年度没有学分数据");
+	} else if (rc < 0) {
+		api_res_reset(c->res);
+		api_internal(c, &errs);
+	}
+	xf_errs_cleanup(&errs);
+}

@@ -1,0 +1,146 @@
+/* api_int: what the API's files share — the application state, the route
+ * table's shape, and the small helpers every handler uses to read a
+ * request and answer it. Not for use outside src/api. */
+#ifndef XF_API_API_INT_H
+#define XF_API_API_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "api/api.h"
+#include "core/errs.h"
+#include "io/jsonw.h"
+#include "service/auth.h"
+#include "service/people.h"
+#include "store/store.h"
+
+struct xf_api {
+	xf_config cfg;
+	char *db_url;
+	xf_auth_policy auth;
+	xf_http_app app;
+};
+
+/* A worker thread's own state. */
+typedef struct api_thread {
+	xf_api *api;
+	xf_store *store; /* opened at the first request that needs it */
+} api_thread;
+
+/* Everything a handler gets. */
+typedef struct api_ctx {
+	xf_api *api;
+	xf_req *req;
+	xf_res *res;
+	xf_store *store;
+	const xf_principal *who;   /* NULL on public routes */
+	const char *token;         /* the session cookie's token, or NULL */
+} api_ctx;
+
+typedef void (*api_handler)(api_ctx *c);
+
+/* Who may call a route: a set of XF_ROLE_* bits, or one of these. */
+#define API_PUBLIC 0u             /* no session needed */
+#define API_ANY 0xffu             /* any signed-in user */
+
+typedef struct api_route {
+	unsigned methods;             /* XF_HTTP_* */
+	const char *pattern;          /* "/api/v1/people/{id}" */
+	unsigned roles;
+	size_t (*body_limit)(const xf_api *a); /* NULL: no body */
+	api_handler handler;
+} api_route;
+
+extern const api_route api_routes[];
+extern const size_t api_nroutes;
+
+/* Body limits for the route table. */
+size_t api_limit_json(const xf_api *a);
+size_t api_limit_import(const xf_api *a);
+
+/* ---- answering ---- */
+
+/* Starts a JSON answer with status (200, 201): the writer writes to the
+ * response's stream. */
+void api_json(api_ctx *c, int status, xf_jw *w);
+/* The error answers. message is Chinese and shown to the user. */
+void api_error(api_ctx *c, int status, const char *code, const char *message);
+void api_not_found(api_ctx *c);
+/* 400 "bad_request" with the messages of errs joined by "；". */
+void api_bad_request(api_ctx *c, const xf_errs *errs);
+/* 422 "invalid" with the messages of errs as "details" (each a string). */
+void api_invalid(api_ctx *c, const char *message, const xf_errs *errs);
+/* 500 "internal" with a generic message; the real one goes to stderr. */
+void api_internal(api_ctx *c, const xf_errs *errs);
+/* Discards what was written to the response's body so far. */
+void api_res_reset(xf_res *res);
+/* Sets the session cookie to token (HttpOnly, SameSite=Strict, Secure over
+ * TLS or when configured), or clears it. */
+void api_set_session_cookie(api_ctx *c, const char *token);
+void api_clear_session_cookie(api_ctx *c);
+/* 204, no body. */
+void api_no_content(api_ctx *c);
+/* Maps a service's 0/1/-1: 1 → 404; -1 → 400 when validation said so
+ * (bad_input true) else 500. Returns rc. */
+int api_service_rc(api_ctx *c, int rc, const xf_errs *errs, bool bad_input);
+
+/* ---- reading ---- */
+
+/* The route's {param} number i as a positive id; false (and a 404 sent)
+ * when it is not one. */
+bool api_param_id(api_ctx *c, int i, long long *id);
+/* A query argument as an integer in [lo, hi], dflt when absent; false (and
+ * a 400 naming the argument sent) when malformed or out of range. */
+bool api_query_int(api_ctx *c, const char *key, long long lo, long long hi, long long dflt,
+		   long long *out);
+/* The year: ?year=, else the current year by the server's clock. */
+bool api_query_year(api_ctx *c, int *year);
+/* The body as a JSON object (cJSON, freed by the caller with cJSON_Delete);
+ * NULL (and a 400 sent) when it is not valid JSON or not an object. */
+struct cJSON *api_body_object(api_ctx *c);
+/* A string member of obj: NULL when absent; false (and a 400 naming the
+ * field) when present but not a string or longer than max bytes. */
+bool api_member_str(api_ctx *c, const struct cJSON *obj, const char *key, size_t max,
+		    const char **out);
+
+/* The caller's unit scope for people and units: all for admins, the
+ * reviewer and approver units otherwise. */
+void api_scope(const api_ctx *c, xf_unit_scope *scope);
+
+/* Writes a compact copy of a JSON value as text into the arena (for audit
+ * rows). */
+char *api_json_text(api_ctx *c, const struct cJSON *v);
+
+/* The display name of the caller for audit rows ("cli" outside HTTP). */
+const char *api_actor(const api_ctx *c);
+
+/* Handlers, by file. */
+void api_login(api_ctx *c);
+void api_logout(api_ctx *c);
+void api_me(api_ctx *c);
+void api_me_password(api_ctx *c);
+void api_me_credits(api_ctx *c);
+void api_person_credits(api_ctx *c);
+void api_unit_summary(api_ctx *c);
+void api_people_list(api_ctx *c);
+void api_person_get(api_ctx *c);
+void api_person_update(api_ctx *c);
+void api_person_periods(api_ctx *c);
+void api_person_flags(api_ctx *c);
+void api_person_reveal(api_ctx *c);
+void api_units_tree(api_ctx *c);
+void api_unit_get(api_ctx *c);
+void api_users_list(api_ctx *c);
+void api_users_add(api_ctx *c);
+void api_user_roles(api_ctx *c);
+void api_user_active(api_ctx *c);
+void api_user_password(api_ctx *c);
+void api_audit_list(api_ctx *c);
+void api_import(api_ctx *c);
+void api_export_results(api_ctx *c);
+void api_export_template(api_ctx *c);
+void api_export_case(api_ctx *c);
+void api_assess(api_ctx *c);
+void api_health(api_ctx *c);
+
+#endif
