@@ -248,6 +248,128 @@ const char *api_actor(const api_ctx *c)
 	return c->who ? c->who->username : "anonymous";
 }
 
+/* ---- the cache ---- */
+
+bool api_generation(api_ctx *c, uint64_t *gen)
+{
+	api_thread *t = c->req->thread_ctx;
+	uint64_t token;
+	xf_errs errs;
+	xf_errs_init(&errs);
+	int rc = c->api->cache ? xf_store_change_token(c->store, &token, &errs) : 1;
+	xf_errs_cleanup(&errs);
+	if (rc != 0)
+		return false;
+	if (!t->has_token || t->token != token) {
+		t->token = token;
+		t->has_token = true;
+		atomic_fetch_add(&c->api->gen, 1);
+	}
+	*gen = atomic_load(&c->api->gen);
+	return true;
+}
+
+bool api_cached(api_ctx *c, const char *key, uint64_t *gen, bool *cacheable)
+{
+	*cacheable = api_generation(c, gen);
+	void *data;
+	size_t len;
+	if (!*cacheable || !api_cache_get(c->api->cache, key, *gen, c->req->arena, &data, &len))
+		return false;
+	FILE *f = xf_res_stream(c->res);
+	if (f == NULL || fwrite(data, 1, len, f) != len) {
+		api_res_reset(c->res);
+		return false;
+	}
+	return true;
+}
+
+void api_cache_answer(api_ctx *c, const char *key, uint64_t gen, bool cacheable)
+{
+	uint64_t now;
+	if (!cacheable || c->res->status != 200 || c->res->stream == NULL)
+		return;
+	if (!api_generation(c, &now) || now != gen || fflush(c->res->stream) != 0)
+		return;
+	api_cache_put(c->api->cache, key, gen, c->res->buf, c->res->len);
+}
+
+/* A principal flattened into one block for the cache: the struct, then
+ * the unit arrays, then the two strings. */
+static void *principal_pack(const xf_principal *p, size_t *len)
+{
+	size_t nu = strlen(p->username) + 1, nd = strlen(p->display_name) + 1;
+	size_t ar = (p->nreview_units + p->napprove_units) * sizeof(long long);
+	*len = sizeof(*p) + ar + nu + nd;
+	unsigned char *b = malloc(*len);
+	if (b == NULL)
+		return NULL;
+	memcpy(b, p, sizeof(*p));
+	unsigned char *q = b + sizeof(*p);
+	memcpy(q, p->review_units, p->nreview_units * sizeof(long long));
+	q += p->nreview_units * sizeof(long long);
+	memcpy(q, p->approve_units, p->napprove_units * sizeof(long long));
+	q += p->napprove_units * sizeof(long long);
+	memcpy(q, p->username, nu);
+	memcpy(q + nu, p->display_name, nd);
+	return b;
+}
+
+/* The inverse, in place: the block was copied into the request's arena
+ * (aligned for any type), so the pointers point into it. */
+static xf_principal *principal_unpack(void *data, size_t len)
+{
+	if (len < sizeof(xf_principal))
+		return NULL;
+	xf_principal *p = data;
+	unsigned char *q = (unsigned char *)data + sizeof(*p);
+	p->review_units = p->nreview_units ? (const long long *)q : NULL;
+	q += p->nreview_units * sizeof(long long);
+	p->approve_units = p->napprove_units ? (const long long *)q : NULL;
+	q += p->napprove_units * sizeof(long long);
+	p->username = (const char *)q;
+	p->display_name = (const char *)q + strlen((const char *)q) + 1;
+	return p;
+}
+
+/* The caller's session: from the cache while the database is unchanged
+ * and no limit or refresh is due, else from the store. */
+static xf_session_result session_of(api_ctx *c, const xf_principal **out, xf_errs *errs)
+{
+	time_t now = xf_clock_now();
+	const xf_auth_policy *ap = &c->api->auth;
+	char *key = xf_arena_printf(c->req->arena, "s:%s", c->token);
+	uint64_t gen = 0;
+	bool cacheable = key && api_generation(c, &gen);
+	void *data;
+	size_t len;
+	if (cacheable && api_cache_get(c->api->cache, key, gen, c->req->arena, &data, &len)) {
+		xf_principal *p = principal_unpack(data, len);
+		if (p && now - p->last_seen < XF_SESSION_REFRESH_S && now - p->last_seen < ap->idle_s &&
+		    now - p->created < ap->absolute_s && now >= p->last_seen) {
+			*out = p;
+			return XF_SESSION_OK;
+		}
+	}
+	xf_principal *who = xf_arena_calloc(c->req->arena, 1, sizeof(*who));
+	if (who == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		return XF_SESSION_ERROR;
+	}
+	xf_session_result sr = xf_auth_session(c->store, ap, c->token, now, c->req->arena, who, errs);
+	if (sr != XF_SESSION_OK)
+		return sr;
+	*out = who;
+	uint64_t after;
+	if (cacheable && api_generation(c, &after) && after == gen) {
+		void *b = principal_pack(who, &len);
+		if (b)
+			api_cache_put(c->api->cache, key, gen, b, len);
+		free(b);
+	}
+	return XF_SESSION_OK;
+}
+
 /* ---- routing ---- */
 
 /* Matches path against pattern, capturing {x} segments into req->params. */
@@ -440,12 +562,10 @@ static void app_dispatch(void *app, xf_req *req, xf_res *res)
 			api_error(&c, 401, "unauthenticated", "请先登录");
 			return;
 		}
-		xf_principal *who = xf_arena_calloc(req->arena, 1, sizeof(*who));
+		const xf_principal *who = NULL;
 		xf_errs errs;
 		xf_errs_init(&errs);
-		xf_session_result sr = who ? xf_auth_session(c.store, &a->auth, c.token,
-							     xf_clock_now(), req->arena, who, &errs)
-					   : XF_SESSION_ERROR;
+		xf_session_result sr = session_of(&c, &who, &errs);
 		if (sr == XF_SESSION_ERROR)
 			api_internal(&c, &errs);
 		xf_errs_cleanup(&errs);
@@ -511,6 +631,14 @@ xf_api *xf_api_new(const xf_config *cfg, const char *db_url, xf_errs *errs)
 	}
 	xf_store_close(s);
 
+	/* 16k slots, 64 MiB: every member's summary of a large bureau. */
+	a->cache = api_cache_new(16384, (size_t)64 << 20);
+	if (a->cache == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		xf_api_free(a);
+		return NULL;
+	}
+	atomic_init(&a->gen, 1);
 	a->app.app = a;
 	a->app.thread_init = app_thread_init;
 	a->app.thread_done = app_thread_done;
@@ -524,6 +652,7 @@ void xf_api_free(xf_api *a)
 	if (a == NULL)
 		return;
 	xf_config_cleanup(&a->cfg);
+	api_cache_free(a->cache);
 	free(a->db_url);
 	free(a);
 }

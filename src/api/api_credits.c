@@ -14,6 +14,11 @@ static void person_year(api_ctx *c, long long person_id)
 		return;
 	const char *ex = xf_req_query(c->req, "explain");
 	bool explain = ex == NULL || strcmp(ex, "0") != 0;
+	char *key = xf_arena_printf(c->req->arena, "p:%lld:%d:%d", person_id, year, explain);
+	uint64_t gen;
+	bool cacheable;
+	if (key && api_cached(c, key, &gen, &cacheable))
+		return;
 	FILE *f = xf_res_stream(c->res);
 	if (f == NULL) {
 		api_internal(c, NULL);
@@ -22,6 +27,8 @@ static void person_year(api_ctx *c, long long person_id)
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_credits_person_json(c->store, person_id, year, explain, f, &errs);
+	if (rc == 0 && key)
+		api_cache_answer(c, key, gen, cacheable);
 	if (rc == 1) {
 		api_res_reset(c->res);
 		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该年度没有学分数据");
@@ -84,6 +91,11 @@ void api_unit_summary(api_ctx *c)
 	}
 	if (!api_query_year(c, &year) || !api_query_int(c, "limit", 1, 500, 20, &limit))
 		return;
+	char *key = xf_arena_printf(c->req->arena, "u:%lld:%d:%lld", id, year, limit);
+	uint64_t gen;
+	bool cacheable;
+	if (key && api_cached(c, key, &gen, &cacheable))
+		return;
 	FILE *f = xf_res_stream(c->res);
 	if (f == NULL) {
 		api_internal(c, NULL);
@@ -92,6 +104,8 @@ void api_unit_summary(api_ctx *c)
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_credits_unit_json(c->store, id, year, (int)limit, f, &errs);
+	if (rc == 0 && key)
+		api_cache_answer(c, key, gen, cacheable);
 	if (rc == 1) {
 		api_res_reset(c->res);
 		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该单位该年度没有学分数据");

@@ -4,10 +4,13 @@
 #ifndef XF_API_API_INT_H
 #define XF_API_API_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "core/errs.h"
 #include "io/jsonw.h"
 #include "service/auth.h"
@@ -19,12 +22,16 @@ struct xf_api {
 	char *db_url;
 	xf_auth_policy auth;
 	xf_http_app app;
+	api_cache *cache;          /* read answers and sessions (cache.h) */
+	atomic_uint_fast64_t gen;  /* bumped when a worker sees the database change */
 };
 
 /* A worker thread's own state. */
 typedef struct api_thread {
 	xf_api *api;
 	xf_store *store; /* opened at the first request that needs it */
+	uint64_t token;  /* the connection's last change token */
+	bool has_token;
 } api_thread;
 
 /* Everything a handler gets. */
@@ -106,6 +113,19 @@ bool api_member_str(api_ctx *c, const struct cJSON *obj, const char *key, size_t
 /* The caller's unit scope for people and units: all for admins, the
  * reviewer and approver units otherwise. */
 void api_scope(const api_ctx *c, xf_unit_scope *scope);
+
+/* The cache generation for this request, after checking this worker's
+ * connection for changes; false when the backend cannot tell (then
+ * nothing is cached). */
+bool api_generation(api_ctx *c, uint64_t *gen);
+
+/* Serves the cached answer for key when there is one at the current
+ * generation (true: answered). Otherwise *gen receives the generation to
+ * pass to api_cache_answer after computing the answer. */
+bool api_cached(api_ctx *c, const char *key, uint64_t *gen, bool *cacheable);
+/* Keeps the answer just written for key, if the database did not change
+ * while it was computed (the generation is still gen) and it is a 200. */
+void api_cache_answer(api_ctx *c, const char *key, uint64_t gen, bool cacheable);
 
 /* Writes a compact copy of a JSON value as text into the arena (for audit
  * rows). */

@@ -51,7 +51,7 @@
 #define PASSWORD_MAX_BYTES 1024 /* longer input at login is refused unhashed */
 #define ROLES_MAX 64
 #define IP_MAX 64
-#define REFRESH_S 60           /* last_seen is written at most this often */
+#define REFRESH_S XF_SESSION_REFRESH_S
 #define UNITS_MAX 1000000      /* units in one principal's scope */
 #define OBJECT_MAX (USERNAME_MAX + 8)
 
@@ -1427,7 +1427,9 @@ xf_session_result xf_auth_session(xf_store *s, const xf_auth_policy *p, const ch
 		res = delete_session(s, th, errs) == 0 ? XF_SESSION_EXPIRED : XF_SESSION_ERROR;
 		goto out;
 	}
+	out->last_seen = (time_t)last_seen;
 	if (t - last_seen >= REFRESH_S) {
+		out->last_seen = (time_t)t;
 		xf_stmt *up = xf_stmt_prepare(s,
 					      "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
 					      errs);

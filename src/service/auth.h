@@ -131,12 +131,16 @@ typedef struct xf_principal {
 	const long long *approve_units;
 	size_t napprove_units;
 	time_t created;             /* login time */
+	time_t last_seen;           /* as the database now has it */
 	char csrf[44];              /* the session's CSRF token (base64url, NUL) */
 } xf_principal;
 
 /* True when unit_id is in the caller's scope for role (reviewer or
  * approver); admins have every unit. */
 bool xf_principal_has_unit(const xf_principal *p, unsigned role, long long unit_id);
+
+/* A session's last_seen is written at most this often (seconds). */
+#define XF_SESSION_REFRESH_S 60
 
 #define XF_SESSION_TOKEN_LEN 43 /* base64url of 32 bytes, unpadded */
 

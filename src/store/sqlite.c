@@ -317,6 +317,26 @@ out:
 	return rc;
 }
 
+/* PRAGMA data_version changes when another connection commits; this
+ * connection's own changes show in its total_changes. Mixed into one
+ * number (the pair only ever moves forward). */
+static int lite_change_token(void *h, uint64_t *token, xf_errs *errs)
+{
+	sqlite3 *db = h;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &st,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		db_error(db, errs, "读取数据版本 (data_version)");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	uint64_t dv = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	*token = (dv << 40) ^ (uint64_t)sqlite3_total_changes64(db);
+	return 0;
+}
+
 static int lite_check(void *h, xf_errs *errs)
 {
 	sqlite3 *db = h;
@@ -478,6 +498,7 @@ const xf_store_ops xf_store_sqlite_ops = {
 	.audit = lite_audit,
 	.audit_count = lite_audit_count,
 	.check = lite_check,
+	.change_token = lite_change_token,
 	.reset = lite_reset,
 	.prepare = lite_prepare,
 	.bind_text = lite_bind_text,

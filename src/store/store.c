@@ -242,6 +242,13 @@ int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs)
 	return s->ops->audit_count(s->db, n, errs);
 }
 
+int xf_store_change_token(xf_store *s, uint64_t *token, xf_errs *errs)
+{
+	if (s->ops->change_token == NULL)
+		return 1;
+	return s->ops->change_token(s->db, token, errs);
+}
+
 int xf_store_check(xf_store *s, xf_errs *errs)
 {
 	return s->ops->check(s->db, errs);

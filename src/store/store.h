@@ -84,6 +84,13 @@ int xf_store_audit(xf_store *s, const xf_audit_entry *e, xf_errs *errs);
 /* Counts the audit rows (for checks and tests). */
 int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs);
 
+/* A number that changes whenever the database may have changed since the
+ * last call on this connection: a commit by any connection, this one
+ * included. Answers of reads can be kept while it stays the same.
+ * Returns 0 and *token; 1 when the backend cannot tell (PostgreSQL: then
+ * nothing may be kept); -1 on error. */
+int xf_store_change_token(xf_store *s, uint64_t *token, xf_errs *errs);
+
 /* Runs the backend's integrity check ("ok" or the problems found). */
 int xf_store_check(xf_store *s, xf_errs *errs);
 
@@ -136,6 +143,7 @@ typedef struct xf_store_ops {
 	int (*audit)(void *db, const xf_audit_entry *e, xf_errs *errs);
 	int (*audit_count)(void *db, long long *n, xf_errs *errs);
 	int (*check)(void *db, xf_errs *errs);
+	int (*change_token)(void *db, uint64_t *token, xf_errs *errs); /* NULL: cannot tell */
 	int (*reset)(const char *target, xf_errs *errs); /* tests: empty it all */
 
 	/* Statements (see xf_stmt_*): the backend's own handle in `void *`. */
