@@ -1,13 +1,14 @@
 #!/bin/sh
 # Sets xuefen up on a Debian 12 machine and runs its main job:
 #   installs the Debian packages it needs (when missing), builds build/xuefen,
-#   and assesses a shipped example case, printing the result.
+#   and starts the web application (xuefen serve --demo) on a fresh demo
+#   database, printing its address and a login for each role.
 # Usage: sh scripts/setup.sh [--no-run]
 set -eu
 cd "$(dirname "$0")/.."
 
 # Build and test dependencies, all from Debian's own archive.
-PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libfyaml-dev libcjson-dev libcmocka-dev libzip-dev libexpat1-dev libxlsxwriter-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev postgresql"
+PACKAGES="build-essential pkg-config clang libclang-rt-14-dev libfyaml-dev libcjson-dev libcmocka-dev libzip-dev libexpat1-dev libxlsxwriter-dev libsqlite3-dev libpq-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev curl postgresql"
 
 missing=""
 for p in $PACKAGES; do
@@ -23,7 +24,9 @@ fi
 
 make -j"$(nproc)" all
 
+# The main job: the web application on a fresh demo database, until Ctrl-C.
+# XUEFEN_LISTEN changes the address (default 127.0.0.1:8080).
 if [ "${1:-}" != "--no-run" ]; then
-	echo "== build/xuefen assess examples/bigdata-bureau.case.json" >&2
-	build/xuefen assess examples/bigdata-bureau.case.json
+	echo "== build/xuefen serve --demo" >&2
+	exec build/xuefen serve --demo --listen "${XUEFEN_LISTEN:-127.0.0.1:8080}"
 fi

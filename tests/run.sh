@@ -161,6 +161,50 @@ for pol in policies/*.yaml; do
 	if grep -q "$(sed -n 's/^title: *//p' "$pol" | head -c 30)" "$TMP/out"; then ok; else fail "policy show $id does not print its title"; fi
 done
 expect_status 1 build/xuefen policy show no-such-policy
+expect_status 0 build/xuefen serve --help
+expect_status 2 build/xuefen serve --bogus
+expect_status 2 build/xuefen serve --demo --db x.db
+expect_status 0 build/xuefen user --help
+
+echo "== xuefen user"
+for bin in build/xuefen build/asan/xuefen; do
+	if sh tests/cli/user.sh "$bin" >"$TMP/user.out" 2>&1; then ok; else fail "tests/cli/user.sh $bin"; tail -30 "$TMP/user.out"; fi
+done
+
+# The README's first command ends in `xuefen serve --demo`: start it (the
+# sanitizer build) on a free port, sign in with a login it prints, read the
+# member's credits, stop it with SIGTERM and expect a clean exit.
+echo "== xuefen serve --demo"
+demo_serve() {
+	mkdir -p "$TMP/demo" && cd "$TMP/demo" || return 1
+	"$ROOT/build/asan/xuefen" serve --demo --listen 127.0.0.1:0 --threads 2 >out 2>err &
+	pid=$!
+	url=""
+	for _ in $(seq 1 120); do
+		url=$(sed -n 's/^xuefen 已启动 (serving): \(http[^ ]*\).*/\1/p' out)
+		[ -n "$url" ] && break
+		sleep 0.5
+	done
+	login=$(awk '$1 == "member" { print $2, $3; exit }' out)
+	user=${login% *}
+	pass=${login#* }
+	status=1
+	if [ -n "$url" ] && [ -n "$user" ] &&
+		curl -sf -c jar -H 'Content-Type: application/json' \
+			-d "{\"username\":\"$user\",\"password\":\"$pass\"}" "${url}api/v1/login" >login.json &&
+		curl -sf -b jar "${url}api/v1/me/credits" >credits.json &&
+		grep -q '"total"' credits.json && grep -q '"missing"' credits.json; then
+		status=0
+	fi
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	cd "$ROOT" || return 1
+	[ $status -eq 0 ] && [ $rc -eq 0 ] && return 0
+	echo "url=$url user=$user exit=$rc"; cat "$TMP/demo/out" "$TMP/demo/err" | tail -30
+	return 1
+}
+if demo_serve; then ok; else fail "xuefen serve --demo: sign in and read credits"; fi
 
 echo "== fuzz corpora"
 for f in build/fuzz/fuzz_*; do

@@ -306,9 +306,11 @@ static void *principal_pack(const xf_principal *p, size_t *len)
 		return NULL;
 	memcpy(b, p, sizeof(*p));
 	unsigned char *q = b + sizeof(*p);
-	memcpy(q, p->review_units, p->nreview_units * sizeof(long long));
+	if (p->nreview_units)
+		memcpy(q, p->review_units, p->nreview_units * sizeof(long long));
 	q += p->nreview_units * sizeof(long long);
-	memcpy(q, p->approve_units, p->napprove_units * sizeof(long long));
+	if (p->napprove_units)
+		memcpy(q, p->approve_units, p->napprove_units * sizeof(long long));
 	q += p->napprove_units * sizeof(long long);
 	memcpy(q, p->username, nu);
 	memcpy(q + nu, p->display_name, nd);

@@ -68,12 +68,6 @@ void api_login(api_ctx *c)
 
 	xf_errs errs;
 	xf_errs_init(&errs);
-	/* Rotation: a session the browser still holds ends at a new login. */
-	if (c->token && xf_auth_logout(c->store, c->token, &errs) != 0) {
-		api_internal(c, &errs);
-		xf_errs_cleanup(&errs);
-		goto out;
-	}
 	char token[XF_SESSION_TOKEN_LEN + 1];
 	time_t locked_until = 0, now = xf_clock_now();
 	xf_login_result lr = xf_auth_login(c->store, &c->api->auth, user, pass, c->req->remote_ip,
@@ -88,6 +82,9 @@ void api_login(api_ctx *c)
 			  xf_arena_printf(c->req->arena,
 					  "登录失败次数过多，账号已锁定，请 %ld 分钟后再试",
 					  minutes > 0 ? minutes : 1));
+	} else if (c->token && xf_auth_logout(c->store, c->token, &errs) != 0) {
+		/* Rotation: the session the browser held before ends. */
+		api_internal(c, &errs);
 	} else {
 		xf_principal who;
 		xf_session_result sr = xf_auth_session(c->store, &c->api->auth, token, now,
