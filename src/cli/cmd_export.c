@@ -82,6 +82,17 @@ static long parse_year(const char *year_arg)
 	return year;
 }
 
+/* Every export of the database's data is audited (a template holds none). */
+static int audit_export(xf_store *s, const char *action, long year, const char *unit,
+			xf_errs *errs)
+{
+	char object[128];
+	snprintf(object, sizeof(object), "year:%ld%s%s", year, unit ? " unit:" : "",
+		 unit ? unit : "");
+	xf_audit_entry e = {.actor = "cli", .action = action, .object = object};
+	return xf_store_audit(s, &e, errs);
+}
+
 static int export_case(const export_args *a)
 {
 	if (a->arg != NULL || a->format != NULL) {
@@ -104,7 +115,7 @@ static int export_case(const export_args *a)
 	if (mem != NULL) {
 		int rc = xf_export_case(s, (int)year, unit, mem, &people, &errs);
 		fclose(mem);
-		if (rc == 0) {
+		if (rc == 0 && audit_export(s, "export.case", year, unit, &errs) == 0) {
 			if (write_out(out, buf, len) == 0) {
 				status = XF_EXIT_OK;
 				if (out)
@@ -171,7 +182,8 @@ static int export_results(const export_args *a)
 	xf_errs_init(&errs);
 	int status = XF_EXIT_INPUT;
 	xf_store *s = xf_store_open(cli_db_url(a->db), XF_STORE_OPEN, &errs);
-	if (s != NULL && xf_export_results(s, (int)year, a->unit, a->format, a->out, &errs) == 0) {
+	if (s != NULL && xf_export_results(s, (int)year, a->unit, a->format, a->out, &errs) == 0 &&
+	    audit_export(s, "export.results", year, a->unit, &errs) == 0) {
 		status = XF_EXIT_OK;
 		printf("已导出评估结果到 %s (results exported)\n", a->out);
 	}
