@@ -87,8 +87,9 @@ int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs);
 /* A number that changes whenever the database may have changed since the
  * last call on this connection: a commit by any connection, this one
  * included. Answers of reads can be kept while it stays the same.
- * Returns 0 and *token; 1 when the backend cannot tell (PostgreSQL: then
- * nothing may be kept); -1 on error. */
+ * (SQLite: data_version and the connection's own changes; PostgreSQL: the
+ * server's transaction snapshot.) Returns 0 and *token; 1 when the
+ * backend cannot tell (then nothing may be kept); -1 on error. */
 int xf_store_change_token(xf_store *s, uint64_t *token, xf_errs *errs);
 
 /* Runs the backend's integrity check ("ok" or the problems found). */
