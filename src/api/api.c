@@ -10,6 +10,7 @@
 
 #include "api/api_int.h"
 #include "core/clock.h"
+#include "core/utf8.h"
 
 #define SESSION_COOKIE "xf_session"
 
@@ -21,6 +22,19 @@
 	"接口位于 <code>/api/v1</code>，说明见 docs/api.md。</p>"                               \
 	"<p>例如：<code>POST /api/v1/login</code>，然后 <code>GET /api/v1/me/credits</code>。</p>" \
 	"</body></html>"
+
+static const char *method_name(xf_method m)
+{
+	switch (m) {
+	case XF_HTTP_GET: return "GET";
+	case XF_HTTP_HEAD: return "HEAD";
+	case XF_HTTP_POST: return "POST";
+	case XF_HTTP_PUT: return "PUT";
+	case XF_HTTP_PATCH: return "PATCH";
+	case XF_HTTP_DELETE: return "DELETE";
+	default: return "?";
+	}
+}
 
 /* ---- answering ---- */
 
@@ -70,12 +84,20 @@ static const char *errs_joined(api_ctx *c, const xf_errs *errs)
 
 void api_bad_request(api_ctx *c, const xf_errs *errs)
 {
+	if (errs->internal) {
+		api_internal(c, errs);
+		return;
+	}
 	api_error(c, 400, "bad_request", errs_joined(c, errs));
 }
 
 void api_invalid(api_ctx *c, const char *message, const xf_errs *errs)
 {
 	xf_jw w;
+	if (errs->internal) {
+		api_internal(c, errs);
+		return;
+	}
 	api_res_reset(c->res);
 	api_json(c, 422, &w);
 	xf_jw_obj(&w);
@@ -100,8 +122,8 @@ void api_invalid(api_ctx *c, const char *message, const xf_errs *errs)
 void api_internal(api_ctx *c, const xf_errs *errs)
 {
 	for (size_t i = 0; errs && i < errs->n; i++)
-		fprintf(stderr, "xuefen serve: %s %s: %s\n",
-			c->req->method == XF_HTTP_GET ? "GET" : "POST", c->req->path, errs->msgs[i]);
+		fprintf(stderr, "xuefen serve: %s %s: %s\n", method_name(c->req->method), c->req->path,
+			errs->msgs[i]);
 	api_error(c, 500, "internal", "服务器内部错误，请稍后重试或联系管理员");
 }
 
@@ -114,7 +136,7 @@ int api_service_rc(api_ctx *c, int rc, const xf_errs *errs, bool bad_input)
 {
 	if (rc == 1)
 		api_not_found(c);
-	else if (rc < 0 && bad_input)
+	else if (rc < 0 && bad_input && !errs->internal)
 		api_bad_request(c, errs);
 	else if (rc < 0)
 		api_internal(c, errs);
@@ -247,6 +269,27 @@ const char *api_actor(const api_ctx *c)
 {
 	return c->who ? c->who->username : "anonymous";
 }
+
+/* A JSON body the API accepts: valid UTF-8 and no \u0000 escape, which
+ * cJSON would decode into a NUL that cuts a C string short (a login name
+ * "admin\u0000x" would become "admin"). */
+static bool json_text_ok(const char *body, size_t len)
+{
+	if (xf_utf8_invalid_at(body, len) != len || memchr(body, '\0', len) != NULL)
+		return false;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		if (body[i] == '"') {
+			in_string = !in_string;
+		} else if (in_string && body[i] == '\\' && i + 1 < len) {
+			if (body[i + 1] == 'u' && i + 5 < len && strncmp(body + i + 2, "0000", 4) == 0)
+				return false;
+			i++; /* the escaped character, whatever it is */
+		}
+	}
+	return true;
+}
+
 
 /* ---- the cache ---- */
 
@@ -540,6 +583,12 @@ static void app_dispatch(void *app, xf_req *req, xf_res *res)
 		return;
 	}
 
+	if (r->body_limit == api_limit_json && req->body_len > 0 &&
+	    !json_text_ok(req->body, req->body_len)) {
+		api_error(&c, 400, "bad_json",
+			  "请求内容应为 UTF-8 编码的 JSON，且不含 \\u0000 (UTF-8 JSON without NUL was expected)");
+		return;
+	}
 	if (t == NULL) {
 		api_error(&c, 503, "unavailable", "服务器资源不足，请稍后重试");
 		return;

@@ -33,8 +33,10 @@ static void person_year(api_ctx *c, long long person_id)
 		api_res_reset(c->res);
 		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该年度没有学分数据");
 	} else if (rc < 0) {
+		/* Data the policy cannot read (a person without a role...) is
+		 * named; a failure of the database is a 500. */
 		api_res_reset(c->res);
-		api_internal(c, &errs);
+		api_invalid(c, "数据不完整或与学分办法不符，无法计算学分", &errs);
 	}
 	xf_errs_cleanup(&errs);
 }
@@ -52,15 +54,13 @@ void api_me_credits(api_ctx *c)
  * reviewers and approvers: the people of their units). 404 sent if not. */
 static bool person_visible(api_ctx *c, long long person_id)
 {
-	if (c->who->roles & XF_ROLE_ADMIN)
-		return true;
 	long long unit = 0;
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_people_unit_of(c->store, person_id, &unit, &errs);
-	bool ok = rc == 0 && unit != 0 &&
-		  (xf_principal_has_unit(c->who, XF_ROLE_REVIEWER, unit) ||
-		   xf_principal_has_unit(c->who, XF_ROLE_APPROVER, unit));
+	bool ok = rc == 0 && ((c->who->roles & XF_ROLE_ADMIN) ||
+			      (unit != 0 && (xf_principal_has_unit(c->who, XF_ROLE_REVIEWER, unit) ||
+					     xf_principal_has_unit(c->who, XF_ROLE_APPROVER, unit))));
 	if (rc < 0)
 		api_internal(c, &errs);
 	else if (!ok)
@@ -110,8 +110,10 @@ void api_unit_summary(api_ctx *c)
 		api_res_reset(c->res);
 		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该单位该年度没有学分数据");
 	} else if (rc < 0) {
+		/* Data the policy cannot read (a person without a role...) is
+		 * named; a failure of the database is a 500. */
 		api_res_reset(c->res);
-		api_internal(c, &errs);
+		api_invalid(c, "数据不完整或与学分办法不符，无法计算学分", &errs);
 	}
 	xf_errs_cleanup(&errs);
 }

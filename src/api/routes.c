@@ -1,6 +1,6 @@
 /* routes: every route of the API in one table — method, path, who may call
  * it, how large a body it takes, and its handler. docs/api.md documents
- * each one; tests/api checks each against every role. */
+ * each one; tests/unit/api/test_api_access.c checks each against every role. */
 #include "api/api_int.h"
 
 #define GET XF_HTTP_GET

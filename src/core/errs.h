@@ -8,6 +8,7 @@
 #define XF_CORE_ERRS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,6 +18,8 @@ typedef struct xf_errs {
 	char **msgs;    /* kept messages, each malloc'd */
 	size_t n;       /* how many are kept */
 	size_t dropped; /* how many were added past XF_ERRS_MAX */
+	bool internal;  /* a failure of the system (the database, memory),
+			 * not of the input: the API answers 500, not 400 */
 } xf_errs;
 
 void xf_errs_init(xf_errs *e);

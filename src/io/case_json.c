@@ -6,6 +6,7 @@
  * a problem is reported. Records, metrics, scores and history are stored
  * grouped by person with a counting sort (one pass to count, one to place),
  * so the reader stays linear in the size of the file. */
+#include "core/utf8.h"
 #include "io/case.h"
 
 #include <cjson/cJSON.h>
@@ -55,23 +56,6 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
 		b->len = b->size - 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 when not valid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		n = 2;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		n = 3;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
 
 /* Appends s as a quoted, escaped string of at most QUOTE_MAX bytes, so a
  * hostile value cannot flood or garble a message. */
@@ -85,7 +69,7 @@ static void sb_quote(sbuf *b, const char *s)
 			sb_printf(b, "…");
 			break;
 		}
-		size_t n = *u >= 0x80 ? utf8_len(u) : 1;
+		size_t n = *u >= 0x80 ? xf_utf8_char_len(u, 4) : 1;
 		if (*u == '"' || *u == '\\')
 			sb_printf(b, "\\%c", *u);
 		else if (*u < 0x20 || *u == 0x7F)

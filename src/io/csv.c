@@ -6,6 +6,7 @@
  * into a single reusable row buffer (cells NUL-terminated one after the
  * other), so that no cell costs an allocation. Scanning uses byte-class
  * tables so that the plain bytes of a cell are skipped in a tight loop. */
+#include "core/utf8.h"
 #include "io/csv.h"
 
 #include <errno.h>
@@ -68,57 +69,6 @@ static void report_oom(csv *c)
 
 /* ---- encodings ---- */
 
-/* Offset of the first byte that does not belong to valid UTF-8 (no
- * overlong forms, no surrogates, nothing past U+10FFFF), or n. */
-static size_t utf8_invalid_at(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		/* ASCII runs, eight bytes at a time. */
-		while (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, p + i, 8);
-			if (w & UINT64_C(0x8080808080808080))
-				break;
-			i += 8;
-		}
-		if (i >= n)
-			break;
-		unsigned char b = p[i];
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		size_t need;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (b >= 0xC2 && b <= 0xDF) {
-			need = 1;
-		} else if (b >= 0xE0 && b <= 0xEF) {
-			need = 2;
-			if (b == 0xE0)
-				lo = 0xA0;
-			else if (b == 0xED)
-				hi = 0x9F;
-		} else if (b >= 0xF0 && b <= 0xF4) {
-			need = 3;
-			if (b == 0xF0)
-				lo = 0x90;
-			else if (b == 0xF4)
-				hi = 0x8F;
-		} else {
-			return i;
-		}
-		if (n - i <= need)
-			return i;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return i;
-		for (size_t k = 2; k <= need; k++)
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-		i += need + 1;
-	}
-	return n;
-}
 
 /* Line (1-based) of byte off, counting CRLF, LF and CR as line ends, with
  * units of `unit` bytes (1, or 2 for UTF-16LE). */
@@ -489,7 +439,7 @@ int xf_csv_read(const char *data, size_t len, const char *name, xf_row_fn fn,
 	if (len >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF) {
 		c->p = src + 3;
 		c->n = len - 3;
-		size_t bad = utf8_invalid_at(c->p, c->n);
+		size_t bad = xf_utf8_invalid_at(c->p, c->n);
 		if (bad < c->n) {
 			report(c, line_at(c->p, bad, 1), -1,
 			       "有 UTF-8 BOM 但不是有效的 UTF-8 "
@@ -501,7 +451,7 @@ int xf_csv_read(const char *data, size_t len, const char *name, xf_row_fn fn,
 			    &convlen) != 0)
 			goto out;
 		utf16 = true;
-	} else if (utf8_invalid_at(src, len) == len) {
+	} else if (xf_utf8_invalid_at(src, len) == len) {
 		c->p = src;
 		c->n = len;
 	} else {

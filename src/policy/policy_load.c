@@ -7,6 +7,7 @@
  * walked section by section into an xf_policy. Problems are collected, not
  * fatal: a wrong entry is reported and the walk goes on, so one run lists
  * everything that is wrong with a file. */
+#include "core/utf8.h"
 #include "policy/policy.h"
 
 #include <libfyaml.h>
@@ -403,25 +404,6 @@ static bool yn_is_null(const ynode *n)
 	       strcmp(n->str, "NULL") == 0;
 }
 
-/* Length of the well-formed UTF-8 character at s (at most n bytes), or 0
- * when it is not one (overlong, surrogate, past U+10FFFF, truncated). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-		   : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	if (len == 0 || len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
-	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
 
 /* Refuses text that is not UTF-8 (YAML is Unicode text) or that holds a
  * tab (YAML forbids tabs for indentation, and libfyaml 0.7.12 loops
@@ -431,7 +413,7 @@ static int check_text(ld *l, const char *text, size_t len)
 	const unsigned char *s = (const unsigned char *)text;
 	int line = 1, col = 1;
 	for (size_t i = 0; i < len;) {
-		size_t k = utf8_len(s + i, len - i);
+		size_t k = xf_utf8_char_len(s + i, len - i);
 		if (k == 0) {
 			ld_at(l, line, col, "不是有效的 UTF-8 文本 (not valid "
 			      "UTF-8 text)");

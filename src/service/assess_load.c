@@ -198,8 +198,12 @@ static double num_col(xf_stmt *st, int col, double dflt)
 
 static int bad_row(xf_load *l, const char *what, const char *value)
 {
-	xf_errs_add(l->errs, "人员 %s：%s \"%s\" 不在学分办法 %s 中，评估中止 (%s not in the policy; "
-		    "assessment stopped)", l->who, what, value ? value : "", l->p->id, what);
+	if (value == NULL)
+		xf_errs_add(l->errs, "人员 %s：未填写%s，学分办法 %s 需要它，评估中止 (%s missing; "
+			    "assessment stopped)", l->who, what, l->p->id, what);
+	else
+		xf_errs_add(l->errs, "人员 %s：%s \"%s\" 不在学分办法 %s 中，评估中止 (%s not in the "
+			    "policy; assessment stopped)", l->who, what, value, l->p->id, what);
 	return -1;
 }
 

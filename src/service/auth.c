@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "io/jsonw.h"
 #include "service/auth.h"
 
@@ -175,43 +176,13 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
 
 /* ---- text checks ---- */
 
-/* Counts the characters of s when it is valid UTF-8 (no overlong forms, no
- * surrogates, at most U+10FFFF): 0, or -1. */
+/* Counts the characters of s when it is valid UTF-8: 0, or -1. */
 static int utf8_chars(const char *s, size_t *n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t count = 0;
-	while (*p) {
-		unsigned c = *p;
-		int more;
-		unsigned cp;
-		if (c < 0x80) {
-			more = 0;
-			cp = c;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			more = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			more = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			more = 3;
-			cp = c & 0x07;
-		} else {
-			return -1;
-		}
-		p++;
-		for (int k = 0; k < more; k++, p++) {
-			if ((*p & 0xC0) != 0x80)
-				return -1;
-			cp = (cp << 6) | (*p & 0x3F);
-		}
-		if ((more == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-			return -1;
-		count++;
-	}
-	*n = count;
+	long count = xf_utf8_chars(s);
+	if (count < 0)
+		return -1;
+	*n = (size_t)count;
 	return 0;
 }
 

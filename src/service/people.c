@@ -39,7 +39,9 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/utf8.h"
 #include "io/jsonw.h"
+#include "policy/policy.h"
 #include "service/people.h"
 #include "store/data.h"
 
@@ -122,30 +124,10 @@ static char *dup_or_null(const char *s)
  * -1 otherwise. */
 static long utf8_chars(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-	while (*p) {
-		unsigned c = *p;
-		int more;
-		if (c < 0x20 || c == 0x7f)
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			return -1;
-		if (c < 0x80)
-			more = 0;
-		else if (c >= 0xc2 && c <= 0xdf)
-			more = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			more = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			more = 3;
-		else
-			return -1;
-		p++;
-		for (int i = 0; i < more; i++, p++)
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-		n++;
-	}
-	return n;
+	return xf_utf8_chars(s);
 }
 
 static bool blank(const char *s)
@@ -1246,6 +1228,59 @@ fail:
 	return NULL;
 }
 
+/* The shipped policy the person's unit (or the nearest unit above it)
+ * uses in year: *out set, or NULL when none is assigned or it is not a
+ * shipped one (a policy file: flags are then checked by the assessment).
+ * 0, or -1 on a database error. */
+static int person_policy(xf_store *s, long long person_id, int year, const xf_policy **out,
+			 xf_errs *errs)
+{
+	*out = NULL;
+	xf_stmt *unit = xf_stmt_prepare(s, "SELECT unit_id FROM people WHERE id = $1", errs);
+	xf_stmt *assigned = xf_stmt_prepare(s, "SELECT policy FROM policy_assignments"
+					       " WHERE unit_id = $1 AND year = $2", errs);
+	xf_stmt *parent = xf_stmt_prepare(s, "SELECT parent_id FROM units WHERE id = $1", errs);
+	int rc = -1;
+	if (unit == NULL || assigned == NULL || parent == NULL ||
+	    xf_stmt_bind_int(unit, 1, person_id) != 0)
+		goto out;
+	xf_step r = xf_stmt_step(unit, errs);
+	if (r == XF_STEP_ERROR)
+		goto out;
+	long long u = r == XF_STEP_ROW && !xf_stmt_is_null(unit, 0) ? xf_stmt_int(unit, 0) : 0;
+	/* Bounded: a cycle in bad data cannot loop forever. */
+	for (int depth = 0; u != 0 && depth < 64; depth++) {
+		xf_stmt_reset(assigned);
+		if (xf_stmt_bind_int(assigned, 1, u) != 0 || xf_stmt_bind_int(assigned, 2, year) != 0)
+			goto out;
+		r = xf_stmt_step(assigned, errs);
+		if (r == XF_STEP_ERROR)
+			goto out;
+		if (r == XF_STEP_ROW) {
+			xf_errs ignored;
+			xf_errs_init(&ignored);
+			*out = xf_policy_builtin_shared(xf_stmt_text(assigned, 0), &ignored);
+			xf_errs_cleanup(&ignored);
+			break;
+		}
+		xf_stmt_reset(parent);
+		if (xf_stmt_bind_int(parent, 1, u) != 0)
+			goto out;
+		r = xf_stmt_step(parent, errs);
+		if (r == XF_STEP_ERROR)
+			goto out;
+		u = r == XF_STEP_ROW && !xf_stmt_is_null(parent, 0) ? xf_stmt_int(parent, 0) : 0;
+	}
+	rc = 0;
+out:
+	if (rc != 0 && xf_errs_count(errs) == 0)
+		xf_errs_add(errs, "读取人员的学分办法失败 (cannot read the person's policy)");
+	xf_stmt_finalize(unit);
+	xf_stmt_finalize(assigned);
+	xf_stmt_finalize(parent);
+	return rc;
+}
+
 int xf_people_set_flags(xf_store *s, const xf_unit_scope *scope, long long person_id,
 			int year, const char *json, const char *actor, xf_errs *errs)
 {
@@ -1285,6 +1320,17 @@ int xf_people_set_flags(xf_store *s, const xf_unit_scope *scope, long long perso
 		}
 		i++;
 	}
+	if (xf_errs_count(errs) > nerr)
+		goto out;
+	/* Only flags the person's policy knows: an unknown one would stop the
+	 * year's assessment later. */
+	const xf_policy *pol;
+	if (person_policy(s, person_id, year, &pol, errs) != 0)
+		goto out;
+	for (size_t k = 0; pol && k < n; k++)
+		if (xf_policy_flag(pol, flags[k]) < 0)
+			xf_errs_add(errs, "flags[%zu]: 标记 %s 不在 %d 年度的学分办法 %s 中", k, flags[k],
+				    year, pol->id);
 	if (xf_errs_count(errs) > nerr)
 		goto out;
 	cJSON *list = cJSON_CreateStringArray(flags, (int)n);

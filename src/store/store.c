@@ -199,8 +199,10 @@ int xf_store_begin(xf_store *s, xf_errs *errs)
 		xf_errs_add(errs, "事务已在进行中 (a transaction is already open)");
 		return -1;
 	}
-	if (s->ops->begin(s->db, errs) != 0)
+	if (s->ops->begin(s->db, errs) != 0) {
+		errs->internal = true;
 		return -1;
+	}
 	s->in_tx = true;
 	return 0;
 }
@@ -217,6 +219,7 @@ int xf_store_commit(xf_store *s, xf_errs *errs)
 		return -1;
 	}
 	if (s->ops->commit(s->db, errs) != 0) {
+		errs->internal = true;
 		xf_store_rollback(s);
 		return -1;
 	}
@@ -234,7 +237,11 @@ void xf_store_rollback(xf_store *s)
 
 int xf_store_audit(xf_store *s, const xf_audit_entry *e, xf_errs *errs)
 {
-	return s->ops->audit(s->db, e, errs);
+	if (s->ops->audit(s->db, e, errs) != 0) {
+		errs->internal = true;
+		return -1;
+	}
+	return 0;
 }
 
 int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs)
@@ -288,6 +295,7 @@ xf_stmt *xf_stmt_prepare(xf_store *s, const char *sql, xf_errs *errs)
 	st->ops = s->ops;
 	st->h = s->ops->prepare(s->db, sql, errs);
 	if (st->h == NULL) {
+		errs->internal = true;
 		free(st);
 		return NULL;
 	}
@@ -316,7 +324,10 @@ int xf_stmt_bind_null(xf_stmt *st, int i)
 
 xf_step xf_stmt_step(xf_stmt *st, xf_errs *errs)
 {
-	return (xf_step)st->ops->step(st->h, errs);
+	xf_step r = (xf_step)st->ops->step(st->h, errs);
+	if (r == XF_STEP_ERROR)
+		errs->internal = true;
+	return r;
 }
 
 const char *xf_stmt_text(xf_stmt *st, int col)

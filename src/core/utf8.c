@@ -1,0 +1,60 @@
+/* utf8: checking UTF-8 text (see utf8.h). */
+#include <stdint.h>
+#include <string.h>
+
+#include "core/utf8.h"
+
+size_t xf_utf8_char_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+		   : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+	    (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+size_t xf_utf8_invalid_at(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t i = 0;
+	while (i < n) {
+		/* ASCII runs, eight bytes at a time. */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		size_t k = xf_utf8_char_len(p + i, n - i);
+		if (k == 0)
+			return i;
+		i += k;
+	}
+	return n;
+}
+
+long xf_utf8_chars(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long count = 0;
+	while (*p) {
+		size_t k = xf_utf8_char_len(p, 4);
+		if (k == 0)
+			return -1;
+		p += k;
+		count++;
+	}
+	return count;
+}

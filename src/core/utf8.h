@@ -1,0 +1,22 @@
+/* utf8: checking UTF-8 text, one definition for every reader (case files,
+ * policies, settings, CSV, request bodies, names and passwords). Valid
+ * means well-formed: no overlong forms, no surrogates (U+D800..DFFF),
+ * nothing past U+10FFFF, no truncated sequence. */
+#ifndef XF_CORE_UTF8_H
+#define XF_CORE_UTF8_H
+
+#include <stddef.h>
+
+/* Length (1..4) of the well-formed character at s, reading at most n
+ * bytes (n >= 1), or 0 when it is not one. Stops at a NUL, so n may
+ * exceed what is left of a NUL-terminated string. */
+size_t xf_utf8_char_len(const unsigned char *s, size_t n);
+
+/* Offset of the first byte of p[0..n) that is not part of valid UTF-8, or
+ * n when all of it is valid. Fast on ASCII runs. */
+size_t xf_utf8_invalid_at(const void *p, size_t n);
+
+/* Characters of the NUL-terminated s, or -1 when it is not valid UTF-8. */
+long xf_utf8_chars(const char *s);
+
+#endif
