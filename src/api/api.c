@@ -447,6 +447,24 @@ static bool route_match(const char *pattern, const char *path, xf_req *req)
 	return true;
 }
 
+/* The methods the routes of req's path take, for a 405's Allow header. */
+static const char *allowed_methods(xf_req *req)
+{
+	unsigned m = 0;
+	for (size_t i = 0; i < api_nroutes; i++)
+		if (route_match(api_routes[i].pattern, req->path, req))
+			m |= api_routes[i].methods;
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{XF_HTTP_GET, "GET, HEAD"}, {XF_HTTP_POST, "POST"}, {XF_HTTP_PUT, "PUT"},
+		{XF_HTTP_PATCH, "PATCH"}, {XF_HTTP_DELETE, "DELETE"},
+	};
+	char *out = xf_arena_strdup(req->arena, "");
+	for (size_t i = 0; out && i < sizeof(names) / sizeof(names[0]); i++)
+		if (m & names[i].bit)
+			out = xf_arena_printf(req->arena, "%s%s%s", out, *out ? ", " : "", names[i].name);
+	return out ? out : "";
+}
+
 /* The route for the request: *route set, or NULL with *path_known true
  * when the path exists under another method. */
 static const api_route *route_find(xf_req *req, bool *path_known)
@@ -571,9 +589,10 @@ static void app_dispatch(void *app, xf_req *req, xf_res *res)
 	bool known;
 	const api_route *r = route_find(req, &known);
 	if (r == NULL) {
-		if (known)
+		if (known) {
 			api_error(&c, 405, "method_not_allowed", "该地址不支持此请求方法");
-		else
+			xf_res_header(res, "Allow", allowed_methods(req));
+		} else
 			api_error(&c, 404, "not_found", "没有这个接口");
 		return;
 	}

@@ -13,7 +13,7 @@ static void person_year(api_ctx *c, long long person_id)
 	if (!api_query_year(c, &year))
 		return;
 	const char *ex = xf_req_query(c->req, "explain");
-	bool explain = ex == NULL || strcmp(ex, "0") != 0;
+	bool explain = ex == NULL || (strcmp(ex, "0") != 0 && strcmp(ex, "false") != 0);
 	char *key = xf_arena_printf(c->req->arena, "p:%lld:%d:%d", person_id, year, explain);
 	uint64_t gen;
 	bool cacheable;

@@ -73,9 +73,7 @@ void api_import(api_ctx *c)
 			 : xf_import_sheet(c->store, kind, c->req->body, c->req->body_len, name,
 					   api_actor(c), &rep, &errs);
 	if (rc != 0) {
-		char *msg = xf_arena_printf(c->req->arena,
-					    "%s：发现 %zu 处问题，未导入任何数据", name,
-					    xf_errs_count(&errs));
+		char *msg = xf_arena_printf(c->req->arena, "%s：文件有问题，未导入任何数据", name);
 		api_invalid(c, msg ? msg : "文件有问题，未导入任何数据", &errs);
 	} else {
 		xf_jw w;

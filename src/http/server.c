@@ -284,6 +284,8 @@ static enum MHD_Result send_error(hreq *q, struct MHD_Connection *c, int status,
 static enum MHD_Result send_too_large(hreq *q, struct MHD_Connection *c)
 {
 	char msg[128];
+	if (q->limit == 0)
+		return send_error(q, c, 400, "bad_request", "该接口不接受请求内容 (no body expected)");
 	snprintf(msg, sizeof(msg), "请求内容过大，最多 %zu 字节", q->limit);
 	return send_error(q, c, 413, "payload_too_large", msg);
 }

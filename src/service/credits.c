@@ -274,14 +274,14 @@ static void sugg_phrase(const xf_policy *p, const sugg *s, char *buf, size_t siz
 	}
 }
 
-/* "；例如A，或B" (alternatives) or "；例如A，再B" (a plan). */
+/* "；例如A，或B" (alternatives) or "；例如A，并B" (a plan). */
 static void append_suggestions(const xf_policy *p, const sugg *s, int n, bool together,
 			       double left, char *buf, size_t size)
 {
 	char phrase[256], num[32];
 	for (int k = 0; k < n; k++) {
 		sugg_phrase(p, &s[k], phrase, sizeof(phrase));
-		append(buf, size, "%s%s", k == 0 ? "；例如" : together ? "，再" : "，或", phrase);
+		append(buf, size, "%s%s", k == 0 ? "；例如" : together ? "，并" : "，或", phrase);
 	}
 	if (n == 0)
 		append(buf, size, "（可计分的项目均已达到上限）");

@@ -254,7 +254,7 @@ static int pick_policy(xf_store *s, int year, const char *unit, char **out, xf_e
 	if (n == 0)
 		xf_errs_add(errs, "%d 年度没有单位指定了学分办法 (no unit has a policy for %d)", year, year);
 	else if (n > 1)
-		xf_errs_add(errs, "%d 年度有多个学分办法（%s），请用 --unit 选择一个单位 "
+		xf_errs_add(errs, "%d 年度有多个学分办法（%s），请选择一个单位（--unit 或 ?unit=）"
 			    "(several policies; choose a unit with --unit)", year, list);
 	else
 		rc = 0;

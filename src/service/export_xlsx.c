@@ -398,8 +398,8 @@ static int load_policies(exporter *x, xf_store *s, int year)
 	if (r != XF_STEP_DONE)
 		goto out;
 	if (x->npols == 0) {
-		xf_errs_add(x->errs, "该年度尚未评估，请先运行 xuefen assess --year %d "
-			    "(%d has not been assessed yet)", year, year);
+		xf_errs_add(x->errs, "%d 年度尚未进行年度考核，请先运行考核（xuefen assess --year %d，或网页的年度考核） "
+			    "(%d has not been assessed yet)", year, year, year);
 		goto out;
 	}
 	for (int i = 0; i < x->npols; i++) {

@@ -74,7 +74,7 @@ static int write_people(ctx *x, const cJSON *people)
 		if (unit) {
 			int32_t k = xf_strmap_get(units, unit);
 			if (k < 0) {
-				if (xf_data_unit(x->d, unit, unit, &unit_db[nunits], x->errs) != 0 ||
+				if (xf_data_unit(x->d, unit, NULL, &unit_db[nunits], x->errs) != 0 ||
 				    xf_data_assign_policy(x->d, unit_db[nunits], x->c->year,
 							  x->policy_ref, x->errs) != 0)
 					goto out;

@@ -24,6 +24,7 @@
 #include "io/xlsx.h"
 #include "policy/policy.h"
 #include "service/import.h"
+#include "service/people.h"
 #include "service/sheets.h"
 #include "store/data.h"
 
@@ -485,6 +486,13 @@ static void roster_row(imp *m, uint32_t row, const char *const *cells, size_t n)
 		}
 		xf_strmap_put(m->seen_staff, staff, 1, NULL);
 	}
+	const char *id_card = cell(m, cells, n, "id_card"), *phone = cell(m, cells, n, "phone");
+	const char *why = id_card ? xf_id_card_problem(id_card) : NULL;
+	if (why)
+		problem(m, row, col_index(m->k, "id_card"), "%s", why);
+	why = phone ? xf_phone_problem(phone) : NULL;
+	if (why)
+		problem(m, row, col_index(m->k, "phone"), "%s", why);
 	if (m->failed)
 		return;
 	if (code == NULL)
@@ -504,6 +512,28 @@ static void roster_row(imp *m, uint32_t row, const char *const *cells, size_t n)
 			return;
 		}
 	}
+	/* The unit above, by code or name (a new one is made, named as
+	 * given): the template's 上级单位 builds the unit tree. */
+	const char *parent = cell(m, cells, n, "parent_unit");
+	if (parent) {
+		int32_t pk = xf_strmap_get(m->units, parent);
+		long long parent_id;
+		if (pk >= 0) {
+			parent_id = m->unit_ids[pk];
+		} else if (xf_data_unit(m->d, parent, parent, &parent_id, m->errs) != 0 ||
+			   remember_unit(m, parent_id, parent, NULL) != 0) {
+			m->failed = true;
+			return;
+		}
+		if (parent_id == unit_id) {
+			problem(m, row, col_index(m->k, "parent_unit"), "上级单位不能是本单位");
+			return;
+		}
+		if (xf_data_unit_parent(m->d, unit_id, parent_id, m->errs) != 0) {
+			m->failed = true;
+			return;
+		}
+	}
 	/* The person: by staff number, else by name + unit (unambiguous),
 	 * else a new person. */
 	char person_code[600], key[600];
@@ -511,8 +541,8 @@ static void roster_row(imp *m, uint32_t row, const char *const *cells, size_t n)
 		snprintf(person_code, sizeof(person_code), "%s", staff);
 	else
 		snprintf(person_code, sizeof(person_code), "%s/%s", code, name);
-	xf_person_row pr = {person_code, name, staff, cell(m, cells, n, "id_card"),
-			    cell(m, cells, n, "phone"), unit_id, cell(m, cells, n, "role"),
+	xf_person_row pr = {person_code, name, staff, id_card, phone, unit_id,
+			    cell(m, cells, n, "role"),
 			    iso[0] ? iso : NULL};
 	int32_t k = staff ? xf_strmap_get(m->by_staff, staff) : -1;
 	if (k < 0 && name_unit_key(key, sizeof(key), name, code) == 0) {

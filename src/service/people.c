@@ -627,6 +627,25 @@ static bool all_digits(const char *v, size_t n)
 	return true;
 }
 
+const char *xf_id_card_problem(const char *t)
+{
+	size_t n = strlen(t);
+	if (n == 15 && all_digits(t, 15))
+		return NULL;
+	if (n != 18 || !all_digits(t, 17) ||
+	    !((t[17] >= '0' && t[17] <= '9') || t[17] == 'X' || t[17] == 'x'))
+		return "身份证号应为 18 位（末位为数字或 X）或 15 位数字";
+	char last = t[17] == 'x' ? 'X' : t[17];
+	return id_check_char(t) == last ? NULL : "身份证号校验位不正确";
+}
+
+const char *xf_phone_problem(const char *t)
+{
+	size_t n = strlen(t);
+	return n == 11 && t[0] == '1' && all_digits(t, 11) ? NULL
+							    : "手机号应为以 1 开头的 11 位数字";
+}
+
 /* Checks one field's value (its syntax; existence and uniqueness come
  * later, in the transaction) and stores it in nv. */
 static void check_field(int fi, const cJSON *v, pvals *nv, xf_errs *errs)
@@ -673,30 +692,29 @@ static void check_field(int fi, const cJSON *v, pvals *nv, xf_errs *errs)
 			return;
 		}
 		break;
-	case F_ID_CARD:
-		if (n == 15 && all_digits(t, 15))
-			break;
-		if (n != 18 || !all_digits(t, 17) ||
-		    !((t[17] >= '0' && t[17] <= '9') || t[17] == 'X' || t[17] == 'x')) {
-			xf_errs_add(errs, "id_card: 身份证号应为 18 位（末位为数字或 X）或 15 位数字");
+	case F_ID_CARD: {
+		const char *why = xf_id_card_problem(t);
+		if (why) {
+			xf_errs_add(errs, "id_card: %s", why);
 			return;
 		}
-		memcpy(idbuf, t, 18);
-		idbuf[18] = '\0';
-		if (idbuf[17] == 'x')
-			idbuf[17] = 'X';
-		if (id_check_char(idbuf) != idbuf[17]) {
-			xf_errs_add(errs, "id_card: 身份证号校验位不正确");
-			return;
+		if (n == 18) {
+			memcpy(idbuf, t, 18);
+			idbuf[18] = '\0';
+			if (idbuf[17] == 'x')
+				idbuf[17] = 'X';
+			t = idbuf;
 		}
-		t = idbuf;
 		break;
-	case F_PHONE:
-		if (n != 11 || t[0] != '1' || !all_digits(t, 11)) {
-			xf_errs_add(errs, "phone: 手机号应为以 1 开头的 11 位数字");
+	}
+	case F_PHONE: {
+		const char *why = xf_phone_problem(t);
+		if (why) {
+			xf_errs_add(errs, "phone: %s", why);
 			return;
 		}
 		break;
+	}
 	case F_JOINED: {
 		xf_date d;
 		if (xf_date_parse(t, &d) != 0) {

@@ -27,6 +27,13 @@
 void xf_mask_id_card(const char *v, char *out, size_t size);
 void xf_mask_phone(const char *v, char *out, size_t size);
 
+/* Why an ID-card number is not one (18 characters whose last is the GB
+ * 11643 check character, 'x' accepted for 'X'; or 15 digits), or NULL when
+ * it is. Likewise a mobile phone (11 digits starting with 1). The reasons
+ * are Chinese, without the field's name. */
+const char *xf_id_card_problem(const char *v);
+const char *xf_phone_problem(const char *v);
+
 /* Which units a caller may see: all (admins), or these unit ids (sorted;
  * a reviewer's headed units and those under them). */
 typedef struct xf_unit_scope {

@@ -9,7 +9,7 @@
 static const xf_column roster[] = {
 	{"name", "姓名", XF_COL_TEXT, true, "张伟", NULL},
 	{"staff_no", "工号", XF_COL_TEXT, false, "A0012", "唯一；有工号时按工号识别人员"},
-	{"id_card", "身份证号", XF_COL_TEXT, false, "110101199003077316", "18 位；列表中只显示掩码"},
+	{"id_card", "身份证号", XF_COL_TEXT, false, "11010119900307731X", "18 位；列表中只显示掩码"},
 	{"phone", "手机号", XF_COL_TEXT, false, "13812345678", "列表中只显示掩码"},
 	{"unit", "单位", XF_COL_TEXT, true, "综合科", "单位或科室名称"},
 	{"unit_code", "单位编码", XF_COL_TEXT, false, "general-office", "不填时以单位名称为编码"},

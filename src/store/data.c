@@ -11,7 +11,7 @@
 #include <time.h>
 
 enum {
-	Q_BATCH_FIND, Q_BATCH_ADD, Q_UNIT, Q_ASSIGN, Q_PERSON, Q_PERIODS_DEL,
+	Q_BATCH_FIND, Q_BATCH_ADD, Q_UNIT, Q_UNIT_PARENT, Q_ASSIGN, Q_PERSON, Q_PERIODS_DEL,
 	Q_PERIOD_ADD, Q_FLAGS_DEL, Q_FLAG_ADD, Q_RECORD_NEXT, Q_RECORD_ADD,
 	Q_METRIC, Q_SCORE, Q_RUN_BEGIN, Q_RUN_RESULT, Q_RUN_FINISH,
 	Q_IMPORTED_RUN_FIND, Q_PERSON_UPDATE, Q_COUNT
@@ -50,8 +50,10 @@ static const char *const sql[Q_COUNT] = {
 	[Q_BATCH_FIND] = "SELECT id FROM import_batches WHERE kind = $1 AND sha256 = $2",
 	[Q_BATCH_ADD] = "INSERT INTO import_batches (kind, file_name, sha256, rows, created_by) "
 			"VALUES ($1, $2, $3, $4, $5) RETURNING id",
-	[Q_UNIT] = "INSERT INTO units (code, name) VALUES ($1, $2) "
-		   "ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id",
+	[Q_UNIT] = "INSERT INTO units (code, name) VALUES ($1, COALESCE(CAST($2 AS TEXT), $1)) "
+		   "ON CONFLICT (code) DO UPDATE SET name = COALESCE(CAST($2 AS TEXT), units.name)"
+		   " RETURNING id",
+	[Q_UNIT_PARENT] = "UPDATE units SET parent_id = $2 WHERE id = $1",
 	[Q_ASSIGN] = "INSERT INTO policy_assignments (unit_id, year, policy) VALUES ($1, $2, $3) "
 		     "ON CONFLICT (unit_id, year) DO UPDATE SET policy = excluded.policy",
 	[Q_PERSON] = "INSERT INTO people (code, name, staff_no, id_card, phone, unit_id, role, joined) "
@@ -248,6 +250,16 @@ int xf_data_unit(xf_data *d, const char *code, const char *name, long long *id,
 		return -1;
 	int b = xf_stmt_bind_text(st, 1, code) | xf_stmt_bind_text(st, 2, name);
 	return run_returning(st, b, id, errs);
+}
+
+int xf_data_unit_parent(xf_data *d, long long unit_id, long long parent_id, xf_errs *errs)
+{
+	xf_stmt *st = q(d, Q_UNIT_PARENT, errs);
+	if (st == NULL)
+		return -1;
+	int b = xf_stmt_bind_int(st, 1, unit_id) |
+		(parent_id ? xf_stmt_bind_int(st, 2, parent_id) : xf_stmt_bind_null(st, 2));
+	return run_done(st, b, errs);
 }
 
 int xf_data_assign_policy(xf_data *d, long long unit_id, int year, const char *policy,

@@ -31,9 +31,13 @@ int xf_data_batch(xf_data *d, const char *kind, const char *file_name,
 		  const char *sha256, long long rows, const char *actor,
 		  long long *batch_id, xf_errs *errs);
 
-/* Inserts or updates a unit by its code; *id receives its id. */
+/* Inserts or updates a unit by its code; *id receives its id. A NULL name
+ * keeps an existing unit's name (a new one is named by its code). */
 int xf_data_unit(xf_data *d, const char *code, const char *name,
 		 long long *id, xf_errs *errs);
+
+/* Sets the unit above unit_id (0: none). The caller prevents cycles. */
+int xf_data_unit_parent(xf_data *d, long long unit_id, long long parent_id, xf_errs *errs);
 
 /* Which policy a unit uses in a year (replaces an earlier assignment). */
 int xf_data_assign_policy(xf_data *d, long long unit_id, int year,

@@ -539,7 +539,8 @@ static void test_post_body(void **state)
 	request rq = {.method = "PUT", .path = "/api/echo", .body = "x", .body_len = 1};
 	resp r;
 	perform(c, f->base, &rq, &r);
-	assert_int_equal(r.status, 413);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body.p, "bad_request"));
 	resp_free(&r);
 	rq = (request){.path = "/api/after"};
 	perform(c, f->base, &rq, &r);

@@ -66,6 +66,38 @@ static bool has_msg(const xf_errs *e, const char *part)
 	return false;
 }
 
+/* 上级单位 builds the unit tree; ID numbers and phones are checked as the
+ * people pages check them. */
+static void test_roster_tree_and_ids(void **state)
+{
+	(void)state;
+	for (int u = 0; u < nbackends; u++) {
+		xf_store *s = fresh(backends[u].url);
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_import_report rep;
+		const char *bad = "姓名,工号,身份证号,手机号,单位,单位编码,上级单位\n"
+				  "钱一,T001,110101199003077316,13812345678,一科,k1,局机关\n"
+				  "钱二,T002,11010119900307731X,1381234,一科,k1,局机关\n";
+		assert_int_equal(import(s, "roster", bad, &errs, &rep), -1);
+		assert_true(has_msg(&errs, "第 2 行 C 列（身份证号）"));
+		assert_true(has_msg(&errs, "校验位"));
+		assert_true(has_msg(&errs, "第 3 行 D 列（手机号）"));
+		assert_int_equal(count(s, "SELECT count(*) FROM people WHERE staff_no LIKE 'T%'"), 0);
+		xf_errs_cleanup(&errs);
+		xf_errs_init(&errs);
+		const char *good = "姓名,工号,身份证号,手机号,单位,单位编码,上级单位\n"
+				   "钱一,T001,11010119900307731x,13812345678,一科,k1,局机关\n"
+				   "钱二,T002,,,二科,k2,局机关\n"
+				   "钱三,T003,,,局机关,局机关,\n";
+		assert_int_equal(import(s, "roster", good, &errs, &rep), 0);
+		assert_int_equal(count(s, "SELECT count(*) FROM units c JOIN units p ON p.id = c.parent_id"
+					  " WHERE c.code IN ('k1', 'k2') AND p.code = '局机关'"), 2);
+		xf_errs_cleanup(&errs);
+		xf_store_close(s);
+	}
+}
+
 static void test_roster_and_records(void **state)
 {
 	(void)state;
@@ -247,6 +279,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roster_and_records),
+		cmocka_unit_test(test_roster_tree_and_ids),
 		cmocka_unit_test(test_ambiguous_name),
 		cmocka_unit_test(test_xxqg),
 		cmocka_unit_test(test_templates_accepted),
