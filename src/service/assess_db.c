@@ -14,6 +14,7 @@
 #include "engine/group.h"
 #include "io/result_json.h"
 #include "service/assess.h"
+#include "service/scope.h"
 #include "service/assess_load.h"
 #include "store/data.h"
 
@@ -191,12 +192,7 @@ int xf_assess_year(xf_store *s, int year, const char *unit_code, const char *act
 {
 	memset(rep, 0, sizeof(*rep));
 	/* The policies in play this year (for the unit, when one is given). */
-	xf_stmt *st = xf_stmt_prepare(
-		s,
-		"SELECT DISTINCT a.policy FROM policy_assignments a JOIN units u ON u.id = a.unit_id"
-		" WHERE a.year = $1 AND (CAST($2 AS TEXT) IS NULL OR u.code = CAST($2 AS TEXT))"
-		" ORDER BY a.policy",
-		errs);
+	xf_stmt *st = xf_stmt_prepare(s, XF_SCOPE_POLICIES, errs);
 	if (st == NULL)
 		return -1;
 	char **policies = NULL;

@@ -231,10 +231,7 @@ out:
 /* The one policy in scope, or an error listing them when there are several. */
 static int pick_policy(xf_store *s, int year, const char *unit, char **out, xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(s, "SELECT DISTINCT a.policy FROM policy_assignments a"
-					 " JOIN units u ON u.id = a.unit_id WHERE a.year = $1"
-					 " AND (CAST($2 AS TEXT) IS NULL OR u.code = CAST($2 AS TEXT))"
-					 " ORDER BY a.policy", errs);
+	xf_stmt *st = xf_stmt_prepare(s, XF_SCOPE_POLICIES, errs);
 	if (st == NULL)
 		return -1;
 	int n = 0, rc = -1;

@@ -21,6 +21,7 @@
 #include "service/assess.h"
 #include "service/export.h"
 #include "service/import.h"
+#include "store/data.h"
 #include "store/store.h"
 #include "../support/backends.h"
 
@@ -199,6 +200,48 @@ static void test_golden_cases_from_db(void **state)
 	assert_true(n >= 5);
 }
 
+/* A unit without a policy of its own takes the nearest one above it, in
+ * the year-end run as in the credit views. */
+static void test_inherited_policy(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_store *s = fresh_store(backends[b].url);
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_data *d = xf_data_new(s, &errs);
+		assert_non_null(d);
+		long long root, child, grandchild, pid;
+		assert_int_equal(xf_store_begin(s, &errs), 0);
+		assert_int_equal(xf_data_unit(d, "root", "局", &root, &errs), 0);
+		assert_int_equal(xf_data_unit(d, "child", "科", &child, &errs), 0);
+		assert_int_equal(xf_data_unit(d, "gc", "组", &grandchild, &errs), 0);
+		assert_int_equal(xf_data_unit_parent(d, child, root, &errs), 0);
+		assert_int_equal(xf_data_unit_parent(d, grandchild, child, &errs), 0);
+		assert_int_equal(xf_data_assign_policy(d, root, 2025, "bigdata-bureau", &errs), 0);
+		const long long units[3] = {root, child, grandchild};
+		for (int i = 0; i < 3; i++) {
+			char code[16];
+			snprintf(code, sizeof(code), "p%d", i);
+			xf_person_row p = {.code = code, .name = code, .unit_id = units[i], .role = "staff"};
+			assert_int_equal(xf_data_person(d, &p, &pid, &errs), 0);
+		}
+		assert_int_equal(xf_store_commit(s, &errs), 0);
+		xf_assess_report rep = {0};
+		int arc = xf_assess_year(s, 2025, NULL, "t", &rep, &errs);
+		xf_errs_print(&errs, "inherited: ", stderr);
+		assert_int_equal(arc, 0);
+		assert_int_equal(rep.people, 3);
+		/* The whole year for the unit below alone. */
+		assert_int_equal(xf_assess_year(s, 2025, "gc", "t", &rep, &errs), 0);
+		assert_int_equal(rep.people, 1);
+		xf_errs_print(&errs, "inherited: ", stderr);
+		xf_errs_cleanup(&errs);
+		xf_data_free(d);
+		xf_store_close(s);
+	}
+}
+
 static void test_bad_file_changes_nothing(void **state)
 {
 	(void)state;
@@ -231,6 +274,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_cases_from_db),
 		cmocka_unit_test(test_bad_file_changes_nothing),
+		cmocka_unit_test(test_inherited_policy),
 	};
 	int rc = cmocka_run_group_tests_name("service/assess_db", tests, NULL, NULL);
 	backends_teardown();

@@ -319,7 +319,7 @@ static void test_results(void **state)
 	path_in(out, sizeof(out), "r.csv");
 	xf_errs_init(&errs);
 	assert_int_equal(xf_export_results(s, 2025, NULL, "csv", out, &errs), -1);
-	assert_true(has_msg(&errs, "该年度尚未评估，请先运行 xuefen assess --year 2025"));
+	assert_true(has_msg(&errs, "2025 年度尚未进行年度考核，请先运行考核（xuefen assess --year 2025"));
 	xf_errs_cleanup(&errs);
 	assert_int_equal(access(out, F_OK), -1);
 	assert_int_equal(dir_entries("r."), 0);
