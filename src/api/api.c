@@ -293,7 +293,7 @@ static bool json_text_ok(const char *body, size_t len)
 
 /* ---- the cache ---- */
 
-bool api_generation(api_ctx *c, uint64_t *gen)
+bool api_generation_fresh(api_ctx *c, uint64_t *gen)
 {
 	api_thread *t = c->req->thread_ctx;
 	uint64_t token;
@@ -301,6 +301,8 @@ bool api_generation(api_ctx *c, uint64_t *gen)
 	xf_errs_init(&errs);
 	int rc = c->api->cache ? xf_store_change_token(c->store, &token, &errs) : 1;
 	xf_errs_cleanup(&errs);
+	c->gen_known = true;
+	c->gen_ok = rc == 0;
 	if (rc != 0)
 		return false;
 	if (!t->has_token || t->token != token) {
@@ -308,8 +310,16 @@ bool api_generation(api_ctx *c, uint64_t *gen)
 		t->has_token = true;
 		atomic_fetch_add(&c->api->gen, 1);
 	}
-	*gen = atomic_load(&c->api->gen);
+	c->gen = *gen = atomic_load(&c->api->gen);
 	return true;
+}
+
+bool api_generation(api_ctx *c, uint64_t *gen)
+{
+	if (!c->gen_known)
+		return api_generation_fresh(c, gen);
+	*gen = c->gen;
+	return c->gen_ok;
 }
 
 bool api_cached(api_ctx *c, const char *key, uint64_t *gen, bool *cacheable)
@@ -332,7 +342,7 @@ void api_cache_answer(api_ctx *c, const char *key, uint64_t gen, bool cacheable)
 	uint64_t now;
 	if (!cacheable || c->res->status != 200 || c->res->stream == NULL)
 		return;
-	if (!api_generation(c, &now) || now != gen || fflush(c->res->stream) != 0)
+	if (!api_generation_fresh(c, &now) || now != gen || fflush(c->res->stream) != 0)
 		return;
 	api_cache_put(c->api->cache, key, gen, c->res->buf, c->res->len);
 }
@@ -406,7 +416,7 @@ static xf_session_result session_of(api_ctx *c, const xf_principal **out, xf_err
 		return sr;
 	*out = who;
 	uint64_t after;
-	if (cacheable && api_generation(c, &after) && after == gen) {
+	if (cacheable && api_generation_fresh(c, &after) && after == gen) {
 		void *b = principal_pack(who, &len);
 		if (b)
 			api_cache_put(c->api->cache, key, gen, b, len);

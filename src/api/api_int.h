@@ -42,6 +42,8 @@ typedef struct api_ctx {
 	xf_store *store;
 	const xf_principal *who;   /* NULL on public routes */
 	const char *token;         /* the session cookie's token, or NULL */
+	bool gen_known, gen_ok;    /* the cache generation, checked once per request */
+	uint64_t gen;
 } api_ctx;
 
 typedef void (*api_handler)(api_ctx *c);
@@ -115,9 +117,11 @@ bool api_member_str(api_ctx *c, const struct cJSON *obj, const char *key, size_t
 void api_scope(const api_ctx *c, xf_unit_scope *scope);
 
 /* The cache generation for this request, after checking this worker's
- * connection for changes; false when the backend cannot tell (then
- * nothing is cached). */
+ * connection for changes (once per request: later calls reuse it); false
+ * when the backend cannot tell (then nothing is cached). The _fresh form
+ * checks again: after computing an answer, before keeping it. */
 bool api_generation(api_ctx *c, uint64_t *gen);
+bool api_generation_fresh(api_ctx *c, uint64_t *gen);
 
 /* Serves the cached answer for key when there is one at the current
  * generation (true: answered). Otherwise *gen receives the generation to
