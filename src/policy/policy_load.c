@@ -1,27 +1,21 @@
 /* policy_load: reads a policy file (YAML, docs/policy-format.md) into the
  * compiled xf_policy the engine runs, checking every rule on the way.
  *
- * Two steps. libfyaml's event parser builds a small tree of our own (ynode)
- * that keeps the line and column of every node, so that each problem can be
- * reported as NAME:LINE:COL: KEY.PATH: 中文 (English). The tree is then
- * walked section by section into an xf_policy. Problems are collected, not
- * fatal: a wrong entry is reported and the walk goes on, so one run lists
+ * Two steps. The shared YAML reader (io/yaml.h) builds a tree that keeps
+ * the line and column of every node, so that each problem can be reported
+ * as NAME:LINE:COL: KEY.PATH: 中文 (English). The tree is then walked
+ * section by section into an xf_policy. Problems are collected, not fatal:
+ * a wrong entry is reported and the walk goes on, so one run lists
  * everything that is wrong with a file. */
-#include "core/utf8.h"
 #include "policy/policy.h"
 
-#include <libfyaml.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/num.h"
+#include "io/yaml.h"
 
-#define YN_MAX_DEPTH 32       /* nesting deeper than this is refused */
-#define YN_MAX_KIDS 1000000   /* entries in one mapping or sequence */
-#define PATH_LEN 256          /* key path in messages (truncated past it) */
-#define KEY_SHOWN 64          /* bytes of a user key quoted in a message */
 #define IDENT_MAX 64          /* longest identifier */
 #define MAX_METRICS 16
 #define MAX_ROLES 32
@@ -30,581 +24,45 @@
 #define MAX_PERIOD_LIST 8
 #define MAX_OUTPUTS XF_MAX_ITEMS
 
-/* ---- The YAML tree -------------------------------------------------- */
-
-typedef enum yn_type { YN_SCALAR, YN_SEQ, YN_MAP } yn_type;
-
-typedef struct ynode {
-	yn_type type;
-	bool plain;        /* plain scalar: may be a number, bool or null */
-	int line, col;     /* 1-based */
-	char *str;         /* YN_SCALAR: text, NUL-terminated */
-	size_t len;
-	struct ynode **kids; /* SEQ: items; MAP: key, value, key, value... */
-	int nkids;
-	int cap;
-} ynode;
-
-/* Loader state: where we are (for messages) and what we are building. */
+/* Loader state: where we are (for messages; the YAML reader's defaults are
+ * the policy's limits and wording) and what we are building. */
 typedef struct ld {
-	const char *name;
-	xf_errs *errs;
-	int nerr;
-	char path[PATH_LEN];
-	size_t plen;
-	int line, col;     /* last position seen while building the tree */
+	xf_yaml_ctx y;
 	xf_policy *p;
 	int item_cap;      /* room in p->items */
 	int line_cap;      /* room in p->lines */
 } ld;
 
-static void yn_free(ynode *n)
-{
-	if (n == NULL)
-		return;
-	for (int i = 0; i < n->nkids; i++)
-		yn_free(n->kids[i]);
-	free(n->kids);
-	free(n->str);
-	free(n);
-}
-
-/* ---- Messages and key paths ----------------------------------------- */
-
-static void ld_at(ld *l, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void ld_at(ld *l, int line, int col, const char *fmt, ...)
-{
-	char msg[640];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	xf_errs_add(l->errs, "%s:%d:%d: %s: %s", l->name, line, col,
-		    l->plen ? l->path : "(root)", msg);
-	l->nerr++;
-}
-
-static void ld_err(ld *l, const ynode *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void ld_err(ld *l, const ynode *n, const char *fmt, ...)
-{
-	char msg[640];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ld_at(l, n ? n->line : 1, n ? n->col : 1, "%s", msg);
-}
-
-static void ld_oom(ld *l, const ynode *n)
-{
-	ld_err(l, n, "内存不足 (out of memory)");
-}
-
-/* Appends to the key path; returns the mark to restore with ld_pop. */
-static size_t ld_push(ld *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static size_t ld_push(ld *l, const char *fmt, ...)
-{
-	size_t mark = l->plen;
-	size_t room = sizeof(l->path) - l->plen;
-	if (room <= 1)
-		return mark;
-	va_list ap;
-	va_start(ap, fmt);
-	int k = vsnprintf(l->path + l->plen, room, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		l->plen += (size_t)k < room ? (size_t)k : room - 1;
-	return mark;
-}
-
-static void ld_pop(ld *l, size_t mark)
-{
-	l->plen = mark;
-	l->path[mark] = '\0';
-}
-
-/* Copies a user-written key for a message: at most KEY_SHOWN bytes, with
- * control characters replaced. */
-static void shown_key(const char *s, char *buf)
-{
-	size_t i = 0;
-	for (; s[i] != '\0' && i < KEY_SHOWN; i++) {
-		unsigned char c = (unsigned char)s[i];
-		buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	buf[i] = '\0';
-}
-
-static size_t ld_key(ld *l, const char *key)
-{
-	char k[KEY_SHOWN + 1];
-	shown_key(key, k);
-	return ld_push(l, l->plen ? ".%s" : "%s", k);
-}
-
-static size_t ld_idx(ld *l, int i)
-{
-	return ld_push(l, "[%d]", i);
-}
-
-/* ---- Building the tree from libfyaml events -------------------------- */
-
-typedef struct ybuild {
-	ld *l;
-	ynode *stack[YN_MAX_DEPTH];
-	int depth;
-	ynode *root;
-	int ndocs;
-} ybuild;
-
-static void diag_sink(struct fy_diag *diag, void *user, const char *buf,
-		      size_t len)
-{
-	(void)diag;
-	(void)user;
-	(void)buf;
-	(void)len;
-}
-
-static ynode *yn_new(ld *l, yn_type type, struct fy_event *e)
-{
-	const struct fy_mark *m = fy_event_start_mark(e);
-	if (m != NULL && m->line >= 0 && m->column >= 0) {
-		l->line = m->line + 1;
-		l->col = m->column + 1;
-	}
-	ynode *n = calloc(1, sizeof(*n));
-	if (n == NULL)
-		return NULL;
-	n->type = type;
-	n->line = l->line;
-	n->col = l->col;
-	return n;
-}
-
-static int yn_add(ld *l, ynode *parent, ynode *kid)
-{
-	if (parent->nkids >= YN_MAX_KIDS) {
-		ld_err(l, kid, "条目过多，最多 %d 个 (too many entries, at most %d)",
-		       YN_MAX_KIDS, YN_MAX_KIDS);
-		return -1;
-	}
-	if (parent->nkids == parent->cap) {
-		int cap = parent->cap ? parent->cap * 2 : 4;
-		ynode **k = realloc(parent->kids, (size_t)cap * sizeof(*k));
-		if (k == NULL) {
-			ld_oom(l, kid);
-			return -1;
-		}
-		parent->kids = k;
-		parent->cap = cap;
-	}
-	parent->kids[parent->nkids++] = kid;
-	return 0;
-}
-
-/* Hangs n under the open container (or makes it the root); frees it and
- * returns -1 on failure. */
-static int build_attach(ybuild *b, ynode *n)
-{
-	if (b->depth == 0) {
-		if (b->root != NULL) {
-			yn_free(n);
-			return -1;
-		}
-		b->root = n;
-		return 0;
-	}
-	if (yn_add(b->l, b->stack[b->depth - 1], n) != 0) {
-		yn_free(n);
-		return -1;
-	}
-	return 0;
-}
-
-/* Copies a scalar token's text (escapes resolved) into a new
- * NUL-terminated buffer: 0, or -1 out of memory, -2 unreadable text.
- * Reads it through the token iterator: in libfyaml
- * 0.7.12 fy_token_get_text() leaks its buffer for some quoted scalars. */
-static int token_text(struct fy_token *t, char **out, size_t *outlen)
-{
-	struct fy_token_iter *it = fy_token_iter_create(t);
-	if (it == NULL)
-		return -1;
-	char *buf = malloc(64);
-	size_t len = 0, cap = 64;
-	const struct fy_iter_chunk *c = NULL;
-	int err = 0;
-	while (buf != NULL) {
-		c = fy_token_iter_chunk_next(it, c, &err);
-		if (c == NULL)
-			break;
-		if (c->len >= cap - len) {
-			size_t want = len + c->len + 1;
-			cap = want > cap * 2 ? want : cap * 2;
-			char *nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, c->str, c->len);
-		len += c->len;
-	}
-	fy_token_iter_destroy(it);
-	if (buf == NULL)
-		return -1;
-	if (err != 0) {
-		free(buf);
-		return -2;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
-static void tag_err(ld *l, struct fy_token *tag, const ynode *n)
-{
-	const struct fy_mark *m = fy_token_start_mark(tag);
-	bool ok = m != NULL && m->line >= 0 && m->column >= 0;
-	ld_at(l, ok ? m->line + 1 : n->line, ok ? m->column + 1 : n->col,
-	      "不支持 YAML 标签 (YAML tags are not supported)");
-}
-
-static int build_scalar(ybuild *b, struct fy_event *e)
-{
-	ynode *n = yn_new(b->l, YN_SCALAR, e);
-	if (n == NULL) {
-		ld_at(b->l, b->l->line, b->l->col, "内存不足 (out of memory)");
-		return -1;
-	}
-	if (e->scalar.tag != NULL) {
-		tag_err(b->l, e->scalar.tag, n);
-		yn_free(n);
-		return -1;
-	}
-	int rc = token_text(e->scalar.value, &n->str, &n->len);
-	if (rc != 0) {
-		if (rc == -1)
-			ld_oom(b->l, n);
-		else
-			ld_err(b->l, n, "YAML 语法错误 (YAML syntax error)");
-		yn_free(n);
-		return -1;
-	}
-	enum fy_scalar_style style = fy_token_scalar_style(e->scalar.value);
-	n->plain = style == FYSS_PLAIN;
-	/* libfyaml marks a quoted scalar at its text; point at the quote. */
-	if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) &&
-	    n->col > 1)
-		n->col--;
-	if (memchr(n->str, '\0', n->len) != NULL) {
-		ld_err(b->l, n, "含有 NUL 字符 (contains a NUL character)");
-		yn_free(n);
-		return -1;
-	}
-	return build_attach(b, n);
-}
-
-static int build_open(ybuild *b, struct fy_event *e, yn_type type)
-{
-	struct fy_token *tag = type == YN_MAP ? e->mapping_start.tag
-					      : e->sequence_start.tag;
-	ynode *n = yn_new(b->l, type, e);
-	if (n == NULL) {
-		ld_at(b->l, b->l->line, b->l->col, "内存不足 (out of memory)");
-		return -1;
-	}
-	if (tag != NULL) {
-		tag_err(b->l, tag, n);
-		yn_free(n);
-		return -1;
-	}
-	if (b->depth >= YN_MAX_DEPTH) {
-		ld_err(b->l, n, "嵌套超过 %d 层 (nested deeper than %d levels)",
-		       YN_MAX_DEPTH, YN_MAX_DEPTH);
-		yn_free(n);
-		return -1;
-	}
-	if (build_attach(b, n) != 0)
-		return -1;
-	b->stack[b->depth++] = n;
-	return 0;
-}
-
-static int build_event(ybuild *b, struct fy_event *e)
-{
-	switch (e->type) {
-	case FYET_DOCUMENT_START:
-		if (++b->ndocs > 1) {
-			const struct fy_mark *m = fy_event_start_mark(e);
-			ld_at(b->l, m ? m->line + 1 : b->l->line,
-			      m ? m->column + 1 : b->l->col,
-			      "只能有一个 YAML 文档 (only one YAML document is allowed)");
-			return -1;
-		}
-		return 0;
-	case FYET_SCALAR:
-		return build_scalar(b, e);
-	case FYET_ALIAS: {
-		/* The mark is at the anchor's name, just after the '*'. */
-		const struct fy_mark *m = fy_event_start_mark(e);
-		ld_at(b->l, m ? m->line + 1 : b->l->line,
-		      m ? (m->column > 0 ? m->column : 1) : b->l->col,
-		      "不支持 YAML 别名 (YAML aliases are not supported)");
-		return -1;
-	}
-	case FYET_MAPPING_START:
-		return build_open(b, e, YN_MAP);
-	case FYET_SEQUENCE_START:
-		return build_open(b, e, YN_SEQ);
-	case FYET_MAPPING_END:
-	case FYET_SEQUENCE_END:
-		if (b->depth > 0)
-			b->depth--;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-/* Turns libfyaml's collected diagnostics into our messages. */
-static void report_diag(ld *l, struct fy_diag *diag)
-{
-	int n = 0;
-	void *iter = NULL;
-	for (;;) {
-		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &iter);
-		if (de == NULL)
-			break;
-		if (de->type < FYET_ERROR)
-			continue;
-		ld_at(l, de->line > 0 ? de->line : l->line,
-		      de->column > 0 ? de->column : l->col,
-		      "YAML 语法错误 (YAML syntax error: %s)",
-		      de->msg ? de->msg : "?");
-		n++;
-	}
-	if (n == 0)
-		ld_at(l, l->line, l->col, "YAML 语法错误 (YAML syntax error)");
-}
-
-static bool yn_is_null(const ynode *n)
-{
-	if (n->type != YN_SCALAR || !n->plain)
-		return false;
-	return n->len == 0 || strcmp(n->str, "~") == 0 ||
-	       strcmp(n->str, "null") == 0 || strcmp(n->str, "Null") == 0 ||
-	       strcmp(n->str, "NULL") == 0;
-}
-
-
-/* Refuses text that is not UTF-8 (YAML is Unicode text) or that holds a
- * tab (YAML forbids tabs for indentation, and libfyaml 0.7.12 loops
- * forever on some invalid bytes and crashes on some tabs). */
-static int check_text(ld *l, const char *text, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	int line = 1, col = 1;
-	for (size_t i = 0; i < len;) {
-		size_t k = xf_utf8_char_len(s + i, len - i);
-		if (k == 0) {
-			ld_at(l, line, col, "不是有效的 UTF-8 文本 (not valid "
-			      "UTF-8 text)");
-			return -1;
-		}
-		if (s[i] == '\t') {
-			ld_at(l, line, col, "不能使用制表符 Tab，请用空格 (tab "
-			      "characters are not allowed; use spaces)");
-			return -1;
-		}
-		if (s[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-		i += k;
-	}
-	return 0;
-}
-
-/* Parses text into a tree. NULL (with messages) on syntax errors, an
- * empty document, or more than one document. */
-static ynode *yaml_load(ld *l, const char *text, size_t len)
-{
-	ybuild b;
-	memset(&b, 0, sizeof(b));
-	b.l = l;
-	l->line = 1;
-	l->col = 1;
-	if (check_text(l, text, len) != 0)
-		return NULL;
-
-	struct fy_diag_cfg dcfg;
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = diag_sink;
-	dcfg.colorize = false;
-	struct fy_diag *diag = fy_diag_create(&dcfg);
-	if (diag == NULL) {
-		ld_at(l, 1, 1, "内存不足 (out of memory)");
-		return NULL;
-	}
-	fy_diag_set_collect_errors(diag, true);
-	struct fy_parse_cfg cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
-	cfg.diag = diag;
-	struct fy_parser *fyp = fy_parser_create(&cfg);
-	bool failed = fyp == NULL || fy_parser_set_string(fyp, text, len) != 0;
-	if (failed)
-		ld_at(l, 1, 1, "内存不足 (out of memory)");
-	while (!failed) {
-		struct fy_event *e = fy_parser_parse(fyp);
-		if (e == NULL)
-			break;
-		failed = build_event(&b, e) != 0;
-		fy_parser_event_free(fyp, e);
-	}
-	if (!failed && fy_parser_get_stream_error(fyp)) {
-		report_diag(l, diag);
-		failed = true;
-	}
-	if (fyp != NULL)
-		fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
-
-	if (!failed && (b.root == NULL || yn_is_null(b.root))) {
-		ld_at(l, 1, 1, "文档为空 (empty document)");
-		failed = true;
-	}
-	if (failed) {
-		yn_free(b.root);
-		return NULL;
-	}
-	return b.root;
-}
-
 /* ---- Reading values --------------------------------------------------- */
-
-static const char *key_name(const char *k)
-{
-	return k[0] == '*' ? k + 1 : k;
-}
-
-static int key_index(const char *const *keys, const char *s)
-{
-	for (int j = 0; keys[j] != NULL; j++)
-		if (strcmp(key_name(keys[j]), s) == 0)
-			return j;
-	return -1;
-}
-
-/* The value of `key` in mapping m (first occurrence), or NULL. */
-static const ynode *yn_get(const ynode *m, const char *key)
-{
-	if (m == NULL || m->type != YN_MAP)
-		return NULL;
-	for (int i = 0; i + 1 < m->nkids; i += 2) {
-		const ynode *k = m->kids[i];
-		if (k->type == YN_SCALAR && strcmp(k->str, key) == 0)
-			return m->kids[i + 1];
-	}
-	return NULL;
-}
-
-static void key_list(const char *const *keys, char *buf, size_t size)
-{
-	size_t used = 0;
-	buf[0] = '\0';
-	for (int j = 0; keys[j] != NULL && used + 1 < size; j++) {
-		int k = snprintf(buf + used, size - used, "%s%s",
-				 j ? ", " : "", key_name(keys[j]));
-		if (k < 0)
-			break;
-		used += (size_t)k;
-	}
-}
-
-/* Reports that mapping n lacks `key`. */
-static void missing_err(ld *l, const ynode *n, const char *key)
-{
-	size_t mark = ld_key(l, key);
-	ld_err(l, n, "缺少必需的键 (missing required key)");
-	ld_pop(l, mark);
-}
-
-/* Checks that n is a mapping whose keys are among `keys` (NULL-terminated,
- * at most 32; a leading '*' marks a required key), each given once, and
- * that the required ones are there. Reports every problem; returns false
- * only when n is not a mapping. */
-static bool ld_map(ld *l, const ynode *n, const char *const *keys)
-{
-	if (n->type != YN_MAP) {
-		ld_err(l, n, "应为映射 (expected a mapping)");
-		return false;
-	}
-	uint32_t seen = 0;
-	for (int i = 0; i + 1 < n->nkids; i += 2) {
-		const ynode *k = n->kids[i];
-		if (k->type != YN_SCALAR) {
-			ld_err(l, k, "键应为字符串 (a key must be a string)");
-			continue;
-		}
-		int j = key_index(keys, k->str);
-		size_t mark = ld_key(l, k->str);
-		if (j < 0) {
-			char list[400];
-			key_list(keys, list, sizeof(list));
-			ld_err(l, k, "未知的键 (unknown key; expected one of: %s)",
-			       list);
-		} else if (seen & (1u << j)) {
-			ld_err(l, k, "重复的键 (duplicate key)");
-		} else {
-			seen |= 1u << j;
-		}
-		ld_pop(l, mark);
-	}
-	for (int j = 0; keys[j] != NULL; j++)
-		if (keys[j][0] == '*' && !(seen & (1u << j)))
-			missing_err(l, n, key_name(keys[j]));
-	return true;
-}
 
 /* Checks a mapping with keys of the user's choosing (levels, items...):
  * string keys, each once, at most max entries. */
-static bool ld_free_map(ld *l, const ynode *n, int max)
+static bool ld_free_map(ld *l, const xf_yaml_node *n, int max)
 {
-	if (n->type != YN_MAP) {
-		ld_err(l, n, "应为映射 (expected a mapping)");
+	if (n->type != XF_YAML_MAP) {
+		xf_yaml_err(&l->y, n, "应为映射 (expected a mapping)");
 		return false;
 	}
 	if (n->nkids / 2 > max) {
-		ld_err(l, n, "最多 %d 项 (at most %d entries)", max, max);
+		xf_yaml_err(&l->y, n, "最多 %d 项 (at most %d entries)", max, max);
 		return false;
 	}
 	bool ok = true;
 	for (int i = 0; i + 1 < n->nkids; i += 2) {
-		const ynode *k = n->kids[i];
-		if (k->type != YN_SCALAR) {
-			ld_err(l, k, "键应为字符串 (a key must be a string)");
+		const xf_yaml_node *k = n->kids[i];
+		if (k->type != XF_YAML_SCALAR) {
+			xf_yaml_err(&l->y, k, "键应为字符串 (a key must be a "
+				    "string)");
 			ok = false;
 			continue;
 		}
 		for (int j = 0; j < i; j += 2) {
-			const ynode *prev = n->kids[j];
-			if (prev->type == YN_SCALAR &&
+			const xf_yaml_node *prev = n->kids[j];
+			if (prev->type == XF_YAML_SCALAR &&
 			    strcmp(prev->str, k->str) == 0) {
-				size_t mark = ld_key(l, k->str);
-				ld_err(l, k, "重复的键 (duplicate key)");
-				ld_pop(l, mark);
+				size_t mark = xf_yaml_key(&l->y, k->str);
+				xf_yaml_err(&l->y, k, "重复的键 (duplicate key)");
+				xf_yaml_pop(&l->y, mark);
 				ok = false;
 				break;
 			}
@@ -616,24 +74,25 @@ static bool ld_free_map(ld *l, const ynode *n, int max)
 enum num_range { NUM_ANY, NUM_NONNEG, NUM_POS, NUM_FRACTION };
 
 /* Reads a number (a plain scalar, finite). 1 when read, -1 on error. */
-static int num_value(ld *l, const ynode *v, enum num_range r, double *out)
+static int num_value(ld *l, const xf_yaml_node *v, enum num_range r, double *out)
 {
 	double d;
-	if (v->type != YN_SCALAR || !v->plain ||
+	if (v->type != XF_YAML_SCALAR || !v->plain ||
 	    xf_parse_double(v->str, &d) != 0) {
-		ld_err(l, v, "应为数字 (expected a number)");
+		xf_yaml_err(&l->y, v, "应为数字 (expected a number)");
 		return -1;
 	}
 	if (r == NUM_NONNEG && d < 0) {
-		ld_err(l, v, "应为非负数 (expected a number >= 0)");
+		xf_yaml_err(&l->y, v, "应为非负数 (expected a number >= 0)");
 		return -1;
 	}
 	if (r == NUM_POS && d <= 0) {
-		ld_err(l, v, "应为正数 (expected a number > 0)");
+		xf_yaml_err(&l->y, v, "应为正数 (expected a number > 0)");
 		return -1;
 	}
 	if (r == NUM_FRACTION && (d < 0 || d > 1)) {
-		ld_err(l, v, "应为 0 到 1 之间的数 (expected a number from 0 to 1)");
+		xf_yaml_err(&l->y, v, "应为 0 到 1 之间的数 (expected a number "
+			    "from 0 to 1)");
 		return -1;
 	}
 	*out = d;
@@ -642,108 +101,85 @@ static int num_value(ld *l, const ynode *v, enum num_range r, double *out)
 
 /* The getters below read m[key]: 1 when read into *out, 0 when absent
  * (*out untouched), -1 when wrong (reported). */
-static int get_num(ld *l, const ynode *m, const char *key, enum num_range r,
+static int get_num(ld *l, const xf_yaml_node *m, const char *key, enum num_range r,
 		   double *out)
 {
-	const ynode *v = yn_get(m, key);
+	const xf_yaml_node *v = xf_yaml_get(m, key);
 	if (v == NULL)
 		return 0;
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	int rc = num_value(l, v, r, out);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return rc;
 }
 
-static int int_value(ld *l, const ynode *v, int lo, int hi, int *out)
+static int int_value(ld *l, const xf_yaml_node *v, int lo, int hi, int *out)
 {
 	double d;
-	if (v->type != YN_SCALAR || !v->plain ||
+	if (v->type != XF_YAML_SCALAR || !v->plain ||
 	    xf_parse_double(v->str, &d) != 0 || d != floor(d) || d < lo ||
 	    d > hi) {
-		ld_err(l, v, "应为 %d 到 %d 之间的整数 (expected a whole number "
-		       "from %d to %d)", lo, hi, lo, hi);
+		xf_yaml_err(&l->y, v, "应为 %d 到 %d 之间的整数 (expected a "
+			    "whole number from %d to %d)", lo, hi, lo, hi);
 		return -1;
 	}
 	*out = (int)d;
 	return 1;
 }
 
-static int get_int(ld *l, const ynode *m, const char *key, int lo, int hi,
+static int get_int(ld *l, const xf_yaml_node *m, const char *key, int lo, int hi,
 		   int *out)
 {
-	const ynode *v = yn_get(m, key);
+	const xf_yaml_node *v = xf_yaml_get(m, key);
 	if (v == NULL)
 		return 0;
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	int rc = int_value(l, v, lo, hi, out);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return rc;
 }
 
-static int get_bool(ld *l, const ynode *m, const char *key, bool *out)
-{
-	static const char *const yes[] = {"true", "True", "TRUE", NULL};
-	static const char *const no[] = {"false", "False", "FALSE", NULL};
-	const ynode *v = yn_get(m, key);
-	if (v == NULL)
-		return 0;
-	if (v->type == YN_SCALAR && v->plain) {
-		if (key_index(yes, v->str) >= 0) {
-			*out = true;
-			return 1;
-		}
-		if (key_index(no, v->str) >= 0) {
-			*out = false;
-			return 1;
-		}
-	}
-	size_t mark = ld_key(l, key);
-	ld_err(l, v, "应为 true 或 false (expected true or false)");
-	ld_pop(l, mark);
-	return -1;
-}
-
-static char *ld_strdup(ld *l, const ynode *n, const char *s)
+static char *ld_strdup(ld *l, const xf_yaml_node *n, const char *s)
 {
 	char *c = strdup(s);
 	if (c == NULL)
-		ld_oom(l, n);
+		xf_yaml_oom(&l->y, n);
 	return c;
 }
 
-static void *ld_calloc(ld *l, const ynode *n, size_t count, size_t size)
+static void *ld_calloc(ld *l, const xf_yaml_node *n, size_t count, size_t size)
 {
 	if (count == 0)
 		return NULL;
 	void *m = calloc(count, size);
 	if (m == NULL)
-		ld_oom(l, n);
+		xf_yaml_oom(&l->y, n);
 	return m;
 }
 
 /* A non-empty string (any scalar but null). */
-static int str_value(ld *l, const ynode *v, char **out)
+static int str_value(ld *l, const xf_yaml_node *v, char **out)
 {
-	if (v->type != YN_SCALAR || yn_is_null(v)) {
-		ld_err(l, v, "应为字符串 (expected a string)");
+	if (v->type != XF_YAML_SCALAR || xf_yaml_is_null(v)) {
+		xf_yaml_err(&l->y, v, "应为字符串 (expected a string)");
 		return -1;
 	}
 	if (v->len == 0) {
-		ld_err(l, v, "不能为空 (must not be empty)");
+		xf_yaml_err(&l->y, v, "不能为空 (must not be empty)");
 		return -1;
 	}
 	*out = ld_strdup(l, v, v->str);
 	return *out ? 1 : -1;
 }
 
-static int get_str(ld *l, const ynode *m, const char *key, char **out)
+static int get_str(ld *l, const xf_yaml_node *m, const char *key, char **out)
 {
-	const ynode *v = yn_get(m, key);
+	const xf_yaml_node *v = xf_yaml_get(m, key);
 	if (v == NULL)
 		return 0;
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	int rc = str_value(l, v, out);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return rc;
 }
 
@@ -762,120 +198,123 @@ static bool is_ident(const char *s, size_t len, bool dash)
 }
 
 /* An identifier: [a-z0-9_]+ (with '-' too when dash), at most IDENT_MAX. */
-static int ident_value(ld *l, const ynode *v, bool dash, char **out)
+static int ident_value(ld *l, const xf_yaml_node *v, bool dash, char **out)
 {
-	if (v->type != YN_SCALAR || yn_is_null(v) ||
+	if (v->type != XF_YAML_SCALAR || xf_yaml_is_null(v) ||
 	    !is_ident(v->str, v->len, dash)) {
-		ld_err(l, v, "应为标识符 %s，最长 %d 个字符 (expected an "
-		       "identifier %s, at most %d characters)",
-		       dash ? "[a-z0-9_-]+" : "[a-z0-9_]+", IDENT_MAX,
-		       dash ? "[a-z0-9_-]+" : "[a-z0-9_]+", IDENT_MAX);
+		xf_yaml_err(&l->y, v, "应为标识符 %s，最长 %d 个字符 (expected an "
+			    "identifier %s, at most %d characters)",
+			    dash ? "[a-z0-9_-]+" : "[a-z0-9_]+", IDENT_MAX,
+			    dash ? "[a-z0-9_-]+" : "[a-z0-9_]+", IDENT_MAX);
 		return -1;
 	}
 	*out = ld_strdup(l, v, v->str);
 	return *out ? 1 : -1;
 }
 
-static int get_ident(ld *l, const ynode *m, const char *key, char **out)
+static int get_ident(ld *l, const xf_yaml_node *m, const char *key, char **out)
 {
-	const ynode *v = yn_get(m, key);
+	const xf_yaml_node *v = xf_yaml_get(m, key);
 	if (v == NULL)
 		return 0;
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	int rc = ident_value(l, v, false, out);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return rc;
 }
 
-static int enum_value(ld *l, const ynode *v, const char *const *names, int *out)
+static int enum_value(ld *l, const xf_yaml_node *v, const char *const *names,
+		      int *out)
 {
-	int j = v->type == YN_SCALAR ? key_index(names, v->str) : -1;
+	int j = v->type == XF_YAML_SCALAR ? xf_yaml_key_index(names, v->str) : -1;
 	if (j < 0) {
 		char list[300];
-		key_list(names, list, sizeof(list));
-		ld_err(l, v, "应为以下之一：%s (expected one of: %s)", list, list);
+		xf_yaml_key_list(names, list, sizeof(list));
+		xf_yaml_err(&l->y, v, "应为以下之一：%s (expected one of: %s)",
+			    list, list);
 		return -1;
 	}
 	*out = j;
 	return 1;
 }
 
-static int get_enum(ld *l, const ynode *m, const char *key,
+static int get_enum(ld *l, const xf_yaml_node *m, const char *key,
 		    const char *const *names, int *out)
 {
-	const ynode *v = yn_get(m, key);
+	const xf_yaml_node *v = xf_yaml_get(m, key);
 	if (v == NULL)
 		return 0;
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	int rc = enum_value(l, v, names, out);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return rc;
 }
 
 /* The sequence m[key], or NULL when absent or not a sequence (reported).
  * More than max entries is reported; callers take the first max. An empty
  * list is reported when nonempty. */
-static const ynode *get_seq(ld *l, const ynode *m, const char *key, int max,
-			 bool nonempty)
+static const xf_yaml_node *get_seq(ld *l, const xf_yaml_node *m,
+				   const char *key, int max, bool nonempty)
 {
-	const ynode *v = yn_get(m, key);
+	const xf_yaml_node *v = xf_yaml_get(m, key);
 	if (v == NULL)
 		return NULL;
-	size_t mark = ld_key(l, key);
-	if (v->type != YN_SEQ) {
-		ld_err(l, v, "应为列表 (expected a list)");
+	size_t mark = xf_yaml_key(&l->y, key);
+	if (v->type != XF_YAML_SEQ) {
+		xf_yaml_err(&l->y, v, "应为列表 (expected a list)");
 		v = NULL;
 	} else if (v->nkids > max) {
-		ld_err(l, v, "最多 %d 项，这里有 %d 项 (at most %d entries, "
-		       "%d given)", max, v->nkids, max, v->nkids);
+		xf_yaml_err(&l->y, v, "最多 %d 项，这里有 %d 项 (at most %d entries, "
+			    "%d given)", max, v->nkids, max, v->nkids);
 	} else if (v->nkids == 0 && nonempty) {
-		ld_err(l, v, "至少需要一项 (needs at least one entry)");
+		xf_yaml_err(&l->y, v, "至少需要一项 (needs at least one entry)");
 		v = NULL;
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return v;
 }
 
-static int seq_count(const ynode *s, int max)
+static int seq_count(const xf_yaml_node *s, int max)
 {
 	return s == NULL ? 0 : (s->nkids < max ? s->nkids : max);
 }
 
 /* Reports that `key` of entry n duplicates an earlier one. */
-static void dup_err(ld *l, const ynode *n, const char *key)
+static void dup_err(ld *l, const xf_yaml_node *n, const char *key)
 {
-	const ynode *v = yn_get(n, key);
-	size_t mark = ld_key(l, key);
-	ld_err(l, v ? v : n, "重复的标识 %s (duplicate id %s)",
-	       v ? v->str : "", v ? v->str : "");
-	ld_pop(l, mark);
+	const xf_yaml_node *v = xf_yaml_get(n, key);
+	size_t mark = xf_yaml_key(&l->y, key);
+	xf_yaml_err(&l->y, v ? v : n, "重复的标识 %s (duplicate id %s)",
+		    v ? v->str : "", v ? v->str : "");
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* Reports a key that must be given in this context. */
-static void need_err(ld *l, const ynode *n, const char *key, const char *why_zh,
-		     const char *why_en)
+static void need_err(ld *l, const xf_yaml_node *n, const char *key,
+		     const char *why_zh, const char *why_en)
 {
-	size_t mark = ld_key(l, key);
-	ld_err(l, n, "%s需要此键 (%s needs this key)", why_zh, why_en);
-	ld_pop(l, mark);
+	size_t mark = xf_yaml_key(&l->y, key);
+	xf_yaml_err(&l->y, n, "%s需要此键 (%s needs this key)", why_zh, why_en);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* Reports a key given where it has no meaning. */
-static void unused_err(ld *l, const ynode *n, const char *key, const char *ctx)
+static void unused_err(ld *l, const xf_yaml_node *n, const char *key,
+		       const char *ctx)
 {
-	const ynode *v = yn_get(n, key);
-	size_t mark = ld_key(l, key);
-	ld_err(l, v, "不适用于 %s (not used with %s)", ctx, ctx);
-	ld_pop(l, mark);
+	const xf_yaml_node *v = xf_yaml_get(n, key);
+	size_t mark = xf_yaml_key(&l->y, key);
+	xf_yaml_err(&l->y, v, "不适用于 %s (not used with %s)", ctx, ctx);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* "a" + "." + "b", malloc'd. */
-static char *join_key(ld *l, const ynode *n, const char *a, const char *b)
+static char *join_key(ld *l, const xf_yaml_node *n, const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	char *s = malloc(la + lb + 2);
 	if (s == NULL) {
-		ld_oom(l, n);
+		xf_yaml_oom(&l->y, n);
 		return NULL;
 	}
 	memcpy(s, a, la);
@@ -889,73 +328,73 @@ static char *join_key(ld *l, const ynode *n, const char *a, const char *b)
 static const char *const key_name_keys[] = {"*key", "*name", NULL};
 
 /* A {key, name} entry. */
-static void load_key_name(ld *l, const ynode *n, char **key, char **name)
+static void load_key_name(ld *l, const xf_yaml_node *n, char **key, char **name)
 {
-	if (!ld_map(l, n, key_name_keys))
+	if (!xf_yaml_map(&l->y, n, key_name_keys))
 		return;
 	get_ident(l, n, "key", key);
 	get_str(l, n, "name", name);
 }
 
-static void load_levels(ld *l, const ynode *root)
+static void load_levels(ld *l, const xf_yaml_node *root)
 {
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, root, "levels", XF_MAX_LEVELS, false);
+	const xf_yaml_node *s = get_seq(l, root, "levels", XF_MAX_LEVELS, false);
 	int n = seq_count(s, XF_MAX_LEVELS);
 	p->levels = ld_calloc(l, s, (size_t)n, sizeof(*p->levels));
 	if (p->levels == NULL)
 		return;
-	size_t mark = ld_key(l, "levels");
+	size_t mark = xf_yaml_key(&l->y, "levels");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		xf_level *lv = &p->levels[p->nlevels++];
 		load_key_name(l, s->kids[i], &lv->key, &lv->name);
 		if (lv->key && xf_policy_level(p, lv->key) != i)
 			dup_err(l, s->kids[i], "key");
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_flags(ld *l, const ynode *root)
+static void load_flags(ld *l, const xf_yaml_node *root)
 {
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, root, "flags", XF_MAX_FLAGS, false);
+	const xf_yaml_node *s = get_seq(l, root, "flags", XF_MAX_FLAGS, false);
 	int n = seq_count(s, XF_MAX_FLAGS);
 	p->flags = ld_calloc(l, s, (size_t)n, sizeof(*p->flags));
 	if (p->flags == NULL)
 		return;
-	size_t mark = ld_key(l, "flags");
+	size_t mark = xf_yaml_key(&l->y, "flags");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		xf_flag *f = &p->flags[p->nflags++];
 		load_key_name(l, s->kids[i], &f->key, &f->name);
 		if (f->key && xf_policy_flag(p, f->key) != i)
 			dup_err(l, s->kids[i], "key");
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_metrics(ld *l, const ynode *root)
+static void load_metrics(ld *l, const xf_yaml_node *root)
 {
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, root, "metrics", MAX_METRICS, false);
+	const xf_yaml_node *s = get_seq(l, root, "metrics", MAX_METRICS, false);
 	int n = seq_count(s, MAX_METRICS);
 	p->metrics = ld_calloc(l, s, (size_t)n, sizeof(*p->metrics));
 	if (p->metrics == NULL)
 		return;
-	size_t mark = ld_key(l, "metrics");
+	size_t mark = xf_yaml_key(&l->y, "metrics");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		char **m = &p->metrics[p->nmetrics++];
 		ident_value(l, s->kids[i], false, m);
 		if (*m && xf_policy_metric(p, *m) != i)
-			ld_err(l, s->kids[i], "重复的标识 %s (duplicate id %s)",
-			       *m, *m);
-		ld_pop(l, mi);
+			xf_yaml_err(&l->y, s->kids[i], "重复的标识 %s "
+				    "(duplicate id %s)", *m, *m);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- Categories and items -------------------------------------------- */
@@ -982,13 +421,14 @@ static void item_defaults(xf_item *it, int category)
 }
 
 /* points: {level: value, ...} */
-static void load_level_points(ld *l, const ynode *v, xf_item *it)
+static void load_level_points(ld *l, const xf_yaml_node *v, xf_item *it)
 {
 	xf_policy *p = l->p;
 	if (!ld_free_map(l, v, XF_MAX_LEVELS))
 		return;
 	if (v->nkids == 0) {
-		ld_err(l, v, "至少需要一个级别 (needs at least one level)");
+		xf_yaml_err(&l->y, v, "至少需要一个级别 (needs at least one "
+			    "level)");
 		return;
 	}
 	if (p->nlevels > 0) {
@@ -1000,49 +440,49 @@ static void load_level_points(ld *l, const ynode *v, xf_item *it)
 			it->level_points[i] = NAN;
 	}
 	for (int i = 0; i + 1 < v->nkids; i += 2) {
-		const ynode *k = v->kids[i];
-		if (k->type != YN_SCALAR)
+		const xf_yaml_node *k = v->kids[i];
+		if (k->type != XF_YAML_SCALAR)
 			continue;
-		size_t mark = ld_key(l, k->str);
+		size_t mark = xf_yaml_key(&l->y, k->str);
 		int lv = xf_policy_level(p, k->str);
 		double d;
 		if (lv < 0)
-			ld_err(l, k, "未知的级别，请先在 levels 中列出 (unknown "
-			       "level; list it under levels)");
+			xf_yaml_err(&l->y, k, "未知的级别，请先在 levels 中列出 "
+				    "(unknown level; list it under levels)");
 		else if (num_value(l, v->kids[i + 1], NUM_NONNEG, &d) == 1 &&
 			 it->level_points != NULL)
 			it->level_points[lv] = d;
-		ld_pop(l, mark);
+		xf_yaml_pop(&l->y, mark);
 	}
 }
 
-static void load_points(ld *l, const ynode *n, xf_item *it, int per)
+static void load_points(ld *l, const xf_yaml_node *n, xf_item *it, int per)
 {
-	const ynode *v = yn_get(n, "points");
+	const xf_yaml_node *v = xf_yaml_get(n, "points");
 	if (per == XF_PER_CREDITS)
 		it->points = 1;
 	if (v == NULL) {
 		if (per >= 0 && per != XF_PER_CREDITS)
-			missing_err(l, n, "points");
+			xf_yaml_missing(&l->y, n, "points");
 		return;
 	}
-	size_t mark = ld_key(l, "points");
-	if (v->type == YN_MAP)
+	size_t mark = xf_yaml_key(&l->y, "points");
+	if (v->type == XF_YAML_MAP)
 		load_level_points(l, v, it);
 	else
 		num_value(l, v, NUM_NONNEG, &it->points);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static int kind_intern(ld *l, const ynode *v, const char *kind)
+static int kind_intern(ld *l, const xf_yaml_node *v, const char *kind)
 {
 	xf_policy *p = l->p;
 	int k = xf_policy_kind(p, kind);
 	if (k >= 0)
 		return k;
 	if (p->nkinds >= XF_MAX_KINDS) {
-		ld_err(l, v, "记录类型最多 %d 种 (at most %d record kinds)",
-		       XF_MAX_KINDS, XF_MAX_KINDS);
+		xf_yaml_err(&l->y, v, "记录类型最多 %d 种 (at most %d record "
+			    "kinds)", XF_MAX_KINDS, XF_MAX_KINDS);
 		return -1;
 	}
 	if (p->kinds == NULL) {
@@ -1056,13 +496,13 @@ static int kind_intern(ld *l, const ynode *v, const char *kind)
 	return p->nkinds++;
 }
 
-static void load_exclude_kinds(ld *l, const ynode *ex, xf_item *it)
+static void load_exclude_kinds(ld *l, const xf_yaml_node *ex, xf_item *it)
 {
-	const ynode *s = get_seq(l, ex, "kinds", XF_MAX_KINDS, false);
+	const xf_yaml_node *s = get_seq(l, ex, "kinds", XF_MAX_KINDS, false);
 	int n = seq_count(s, XF_MAX_KINDS);
-	size_t mark = ld_key(l, "kinds");
+	size_t mark = xf_yaml_key(&l->y, "kinds");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		char *kind = NULL;
 		if (ident_value(l, s->kids[i], false, &kind) == 1) {
 			int k = kind_intern(l, s->kids[i], kind);
@@ -1070,14 +510,14 @@ static void load_exclude_kinds(ld *l, const ynode *ex, xf_item *it)
 				it->exclude_kinds |= 1u << k;
 		}
 		free(kind);
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	if (it->exclude_kinds)
 		it->exclude |= XF_EX_KIND;
 }
 
-static void load_exclude(ld *l, const ynode *n, xf_item *it)
+static void load_exclude(ld *l, const xf_yaml_node *n, xf_item *it)
 {
 	static const char *const keys[] = {
 		"kinds", "min_minutes", "min_score", "not_passed",
@@ -1093,11 +533,11 @@ static void load_exclude(ld *l, const ynode *n, xf_item *it)
 		{"online_incomplete", XF_EX_ONLINE_INCOMPLETE},
 		{"unless_passed", XF_EX_UNLESS_PASSED},
 	};
-	const ynode *ex = yn_get(n, "exclude");
+	const xf_yaml_node *ex = xf_yaml_get(n, "exclude");
 	if (ex == NULL)
 		return;
-	size_t mark = ld_key(l, "exclude");
-	if (ld_map(l, ex, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "exclude");
+	if (xf_yaml_map(&l->y, ex, keys)) {
 		load_exclude_kinds(l, ex, it);
 		if (get_num(l, ex, "min_minutes", NUM_NONNEG,
 			    &it->min_minutes) == 1)
@@ -1110,36 +550,37 @@ static void load_exclude(ld *l, const ynode *n, xf_item *it)
 			it->exclude |= XF_EX_MIN_UNITS;
 		for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 			bool on = false;
-			if (get_bool(l, ex, flags[i].key, &on) == 1 && on)
+			if (xf_yaml_get_bool(&l->y, ex, flags[i].key, &on) == 1 &&
+			    on)
 				it->exclude |= flags[i].bit;
 		}
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_item_metric(ld *l, const ynode *n, xf_item *it)
+static void load_item_metric(ld *l, const xf_yaml_node *n, xf_item *it)
 {
-	const ynode *v = yn_get(n, "metric");
+	const xf_yaml_node *v = xf_yaml_get(n, "metric");
 	if (v == NULL) {
 		need_err(l, n, "metric", "per: metric ", "per: metric");
 		return;
 	}
-	size_t mark = ld_key(l, "metric");
+	size_t mark = xf_yaml_key(&l->y, "metric");
 	char *m = NULL;
 	if (ident_value(l, v, false, &m) == 1) {
 		it->metric = xf_policy_metric(l->p, m);
 		if (it->metric < 0)
-			ld_err(l, v, "未知的指标，请先在 metrics 中列出 (unknown "
-			       "metric; list it under metrics)");
+			xf_yaml_err(&l->y, v, "未知的指标，请先在 metrics 中列出 "
+				    "(unknown metric; list it under metrics)");
 	}
 	free(m);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	get_num(l, n, "step_above", NUM_NONNEG, &it->step_above);
 	get_num(l, n, "step_size", NUM_POS, &it->step_size);
 }
 
 /* Keys that belong to one `per` only. */
-static void load_per_params(ld *l, const ynode *n, xf_item *it, int per)
+static void load_per_params(ld *l, const xf_yaml_node *n, xf_item *it, int per)
 {
 	static const struct {
 		const char *key;
@@ -1154,7 +595,7 @@ static void load_per_params(ld *l, const ynode *n, xf_item *it, int per)
 	if (per < 0)
 		return;
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
-		if (only[i].per == per || yn_get(n, only[i].key) == NULL)
+		if (only[i].per == per || xf_yaml_get(n, only[i].key) == NULL)
 			continue;
 		char ctx[40];
 		snprintf(ctx, sizeof(ctx), "per: %s", per_names[per]);
@@ -1169,7 +610,7 @@ static void load_per_params(ld *l, const ynode *n, xf_item *it, int per)
 		load_item_metric(l, n, it);
 }
 
-static void load_item(ld *l, const ynode *n, int ci)
+static void load_item(ld *l, const xf_yaml_node *n, int ci)
 {
 	static const char *const keys[] = {
 		"*key", "*name", "article", "*per", "points",
@@ -1182,7 +623,7 @@ static void load_item(ld *l, const ynode *n, int ci)
 	int idx = p->nitems++;
 	xf_item *it = &p->items[idx];
 	item_defaults(it, ci);
-	if (!ld_map(l, n, keys))
+	if (!xf_yaml_map(&l->y, n, keys))
 		return;
 	char *key = NULL;
 	const char *ckey = p->categories[ci].key;
@@ -1205,7 +646,7 @@ static void load_item(ld *l, const ynode *n, int ci)
 	load_exclude(l, n, it);
 }
 
-static void load_pass_counts(ld *l, const ynode *v, xf_category *c)
+static void load_pass_counts(ld *l, const xf_yaml_node *v, xf_category *c)
 {
 	xf_policy *p = l->p;
 	if (!ld_free_map(l, v, XF_MAX_ITEMS))
@@ -1216,47 +657,47 @@ static void load_pass_counts(ld *l, const ynode *v, xf_category *c)
 	if (n == 0 || !c->pass_count_items || !c->pass_count_min)
 		return;
 	for (int i = 0; i + 1 < v->nkids; i += 2) {
-		const ynode *k = v->kids[i];
-		if (k->type != YN_SCALAR)
+		const xf_yaml_node *k = v->kids[i];
+		if (k->type != XF_YAML_SCALAR)
 			continue;
-		size_t mark = ld_key(l, k->str);
+		size_t mark = xf_yaml_key(&l->y, k->str);
 		char *full = c->key ? join_key(l, k, c->key, k->str) : NULL;
 		int item = full ? xf_policy_item(p, full) : -1;
 		double min = 0;
 		if (full && item < 0)
-			ld_err(l, k, "本类别中没有此项目 (no such item in this "
-			       "category)");
+			xf_yaml_err(&l->y, k, "本类别中没有此项目 (no such item "
+				    "in this category)");
 		else if (item >= 0 &&
 			 num_value(l, v->kids[i + 1], NUM_NONNEG, &min) == 1) {
 			c->pass_count_items[c->npass_counts] = item;
 			c->pass_count_min[c->npass_counts++] = min;
 		}
 		free(full);
-		ld_pop(l, mark);
+		xf_yaml_pop(&l->y, mark);
 	}
 }
 
-static void load_pass(ld *l, const ynode *n, xf_category *c)
+static void load_pass(ld *l, const xf_yaml_node *n, xf_category *c)
 {
 	static const char *const keys[] = {"min", "counts", NULL};
-	const ynode *v = yn_get(n, "pass");
+	const xf_yaml_node *v = xf_yaml_get(n, "pass");
 	if (v == NULL)
 		return;
-	size_t mark = ld_key(l, "pass");
-	if (ld_map(l, v, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "pass");
+	if (xf_yaml_map(&l->y, v, keys)) {
 		c->has_pass = true;
 		get_num(l, v, "min", NUM_NONNEG, &c->pass_min);
-		const ynode *counts = yn_get(v, "counts");
+		const xf_yaml_node *counts = xf_yaml_get(v, "counts");
 		if (counts != NULL) {
-			size_t mc = ld_key(l, "counts");
+			size_t mc = xf_yaml_key(&l->y, "counts");
 			load_pass_counts(l, counts, c);
-			ld_pop(l, mc);
+			xf_yaml_pop(&l->y, mc);
 		}
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_category(ld *l, const ynode *n, int ci)
+static void load_category(ld *l, const xf_yaml_node *n, int ci)
 {
 	static const char *const keys[] = {
 		"*key", "*name", "article", "cap", "pass", "*items", NULL};
@@ -1265,7 +706,7 @@ static void load_category(ld *l, const ynode *n, int ci)
 	p->ncategories++;
 	c->cap = INFINITY;
 	c->first_item = p->nitems;
-	if (!ld_map(l, n, keys))
+	if (!xf_yaml_map(&l->y, n, keys))
 		return;
 	if (get_ident(l, n, "key", &c->key) == 1 &&
 	    xf_policy_category(p, c->key) != ci)
@@ -1273,15 +714,15 @@ static void load_category(ld *l, const ynode *n, int ci)
 	get_str(l, n, "name", &c->name);
 	get_str(l, n, "article", &c->article);
 	get_num(l, n, "cap", NUM_NONNEG, &c->cap);
-	const ynode *s = get_seq(l, n, "items", XF_MAX_ITEMS, true);
+	const xf_yaml_node *s = get_seq(l, n, "items", XF_MAX_ITEMS, true);
 	int ni = seq_count(s, XF_MAX_ITEMS);
-	size_t mark = ld_key(l, "items");
+	size_t mark = xf_yaml_key(&l->y, "items");
 	for (int i = 0; i < ni; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		load_item(l, s->kids[i], ci);
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	c->nitems = p->nitems - c->first_item;
 	load_pass(l, n, c);
 }
@@ -1289,78 +730,78 @@ static void load_category(ld *l, const ynode *n, int ci)
 /* Entries of the lists s[i].key over the first n entries of s (each list
  * counted up to max): the items of all categories, the lines of all
  * sections. */
-static int count_entries(const ynode *s, int n, const char *key, int max)
+static int count_entries(const xf_yaml_node *s, int n, const char *key, int max)
 {
 	int total = 0;
 	for (int i = 0; i < n; i++) {
-		const ynode *v = yn_get(s->kids[i], key);
-		if (v != NULL && v->type == YN_SEQ)
+		const xf_yaml_node *v = xf_yaml_get(s->kids[i], key);
+		if (v != NULL && v->type == XF_YAML_SEQ)
 			total += v->nkids < max ? v->nkids : max;
 	}
 	return total;
 }
 
-static void load_categories(ld *l, const ynode *root)
+static void load_categories(ld *l, const xf_yaml_node *root)
 {
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, root, "categories", XF_MAX_CATEGORIES,
-				 false);
+	const xf_yaml_node *s = get_seq(l, root, "categories", XF_MAX_CATEGORIES,
+					false);
 	int n = seq_count(s, XF_MAX_CATEGORIES);
 	if (n == 0)
 		return;
-	size_t mark = ld_key(l, "categories");
+	size_t mark = xf_yaml_key(&l->y, "categories");
 	int total = count_entries(s, n, "items", XF_MAX_ITEMS);
 	if (total > XF_MAX_ITEMS) {
-		ld_err(l, s, "共有 %d 个项目，最多 %d 个 (%d items, at most %d)",
-		       total, XF_MAX_ITEMS, total, XF_MAX_ITEMS);
+		xf_yaml_err(&l->y, s, "共有 %d 个项目，最多 %d 个 (%d items, at "
+			    "most %d)", total, XF_MAX_ITEMS, total, XF_MAX_ITEMS);
 		total = XF_MAX_ITEMS;
 	}
 	p->categories = ld_calloc(l, s, (size_t)n, sizeof(*p->categories));
 	p->items = ld_calloc(l, s, (size_t)total, sizeof(*p->items));
 	l->item_cap = p->items ? total : 0;
 	for (int i = 0; p->categories != NULL && i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		load_category(l, s->kids[i], i);
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- Requirement and counted months ---------------------------------- */
 
-static void load_roles(ld *l, const ynode *req)
+static void load_roles(ld *l, const xf_yaml_node *req)
 {
 	static const char *const keys[] = {"*key", "*name", "*required", NULL};
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, req, "by_role", MAX_ROLES, true);
+	const xf_yaml_node *s = get_seq(l, req, "by_role", MAX_ROLES, true);
 	int n = seq_count(s, MAX_ROLES);
 	p->roles = ld_calloc(l, s, (size_t)n, sizeof(*p->roles));
 	if (p->roles == NULL)
 		return;
-	size_t mark = ld_key(l, "by_role");
+	size_t mark = xf_yaml_key(&l->y, "by_role");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
-		const ynode *e = s->kids[i];
+		size_t mi = xf_yaml_idx(&l->y, i);
+		const xf_yaml_node *e = s->kids[i];
 		xf_role *r = &p->roles[p->nroles++];
-		if (ld_map(l, e, keys)) {
+		if (xf_yaml_map(&l->y, e, keys)) {
 			if (get_ident(l, e, "key", &r->key) == 1 &&
 			    xf_policy_role(p, r->key) != i)
 				dup_err(l, e, "key");
 			get_str(l, e, "name", &r->name);
 			get_num(l, e, "required", NUM_NONNEG, &r->required);
 		}
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_items_at_least(ld *l, const ynode *req)
+static void load_items_at_least(ld *l, const xf_yaml_node *req)
 {
 	xf_policy *p = l->p;
-	const ynode *v = yn_get(req, "items_at_least");
+	const xf_yaml_node *v = xf_yaml_get(req, "items_at_least");
 	if (v == NULL)
 		return;
-	size_t mark = ld_key(l, "items_at_least");
+	size_t mark = xf_yaml_key(&l->y, "items_at_least");
 	if (ld_free_map(l, v, XF_MAX_ITEMS)) {
 		int n = v->nkids / 2;
 		p->require_items = ld_calloc(l, v, (size_t)n, sizeof(int));
@@ -1368,95 +809,95 @@ static void load_items_at_least(ld *l, const ynode *req)
 						sizeof(double));
 		for (int i = 0; p->require_items && p->require_item_min &&
 				i + 1 < v->nkids; i += 2) {
-			const ynode *k = v->kids[i];
-			size_t mk = ld_key(l, k->str);
+			const xf_yaml_node *k = v->kids[i];
+			size_t mk = xf_yaml_key(&l->y, k->str);
 			int item = xf_policy_item(p, k->str);
 			double min = 0;
 			if (item < 0)
-				ld_err(l, k, "未知的项目 (unknown item)");
+				xf_yaml_err(&l->y, k, "未知的项目 (unknown item)");
 			else if (num_value(l, v->kids[i + 1], NUM_NONNEG,
 					   &min) == 1) {
 				p->require_items[p->nrequire_items] = item;
 				p->require_item_min[p->nrequire_items++] = min;
 			}
-			ld_pop(l, mk);
+			xf_yaml_pop(&l->y, mk);
 		}
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_requirement(ld *l, const ynode *root)
+static void load_requirement(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {
 		"by_role", "required", "prorate", "items_at_least", NULL};
 	xf_policy *p = l->p;
-	const ynode *req = yn_get(root, "requirement");
+	const xf_yaml_node *req = xf_yaml_get(root, "requirement");
 	if (req == NULL)
 		return;
-	size_t mark = ld_key(l, "requirement");
-	if (ld_map(l, req, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "requirement");
+	if (xf_yaml_map(&l->y, req, keys)) {
 		p->has_required = true;
-		bool by_role = yn_get(req, "by_role") != NULL;
-		bool fixed = yn_get(req, "required") != NULL;
+		bool by_role = xf_yaml_get(req, "by_role") != NULL;
+		bool fixed = xf_yaml_get(req, "required") != NULL;
 		if (by_role && fixed)
-			ld_err(l, req, "by_role 与 required 只能用其一 (give "
-			       "by_role or required, not both)");
+			xf_yaml_err(&l->y, req, "by_role 与 required 只能用其一 "
+				    "(give by_role or required, not both)");
 		else if (!by_role && !fixed)
-			ld_err(l, req, "缺少 required 或 by_role (missing "
-			       "required or by_role)");
+			xf_yaml_err(&l->y, req, "缺少 required 或 by_role (missing "
+				    "required or by_role)");
 		if (by_role)
 			load_roles(l, req);
 		get_num(l, req, "required", NUM_NONNEG, &p->required);
-		get_bool(l, req, "prorate", &p->prorate);
+		xf_yaml_get_bool(&l->y, req, "prorate", &p->prorate);
 		load_items_at_least(l, req);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 static const char *const period_names[] = {
 	"secondment", "sick_leave", "leave", NULL};
 
 /* A list of period kinds into a bitset; -1 on error, else 1 (0 absent). */
-static int get_periods(ld *l, const ynode *m, const char *key, bool nonempty,
+static int get_periods(ld *l, const xf_yaml_node *m, const char *key, bool nonempty,
 		       uint8_t *out)
 {
-	if (yn_get(m, key) == NULL)
+	if (xf_yaml_get(m, key) == NULL)
 		return 0;
-	const ynode *s = get_seq(l, m, key, MAX_PERIOD_LIST, nonempty);
+	const xf_yaml_node *s = get_seq(l, m, key, MAX_PERIOD_LIST, nonempty);
 	if (s == NULL)
 		return -1;
 	int n = seq_count(s, MAX_PERIOD_LIST);
 	int rc = 1;
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		int k = 0;
 		if (enum_value(l, s->kids[i], period_names, &k) == 1)
 			*out |= (uint8_t)(1u << k);
 		else
 			rc = -1;
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 	return rc;
 }
 
-static void load_months(ld *l, const ynode *root)
+static void load_months(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {"joined", "not_counted", NULL};
 	static const char *const joins[] = {"same_month", "next_month", NULL};
 	xf_policy *p = l->p;
-	const ynode *m = yn_get(root, "months");
+	const xf_yaml_node *m = xf_yaml_get(root, "months");
 	if (m == NULL)
 		return;
-	size_t mark = ld_key(l, "months");
-	if (ld_map(l, m, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "months");
+	if (xf_yaml_map(&l->y, m, keys)) {
 		int j = 0;
 		if (get_enum(l, m, "joined", joins, &j) == 1)
 			p->join_rule = (xf_join_rule)j;
 		get_periods(l, m, "not_counted", false, &p->uncounted_periods);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- Exemptions -------------------------------------------------------- */
@@ -1476,21 +917,21 @@ static const struct {
 	[XF_EXEMPT_NEW_MONTHS_BELOW] = {false, true, false},
 };
 
-static int flag_ref(ld *l, const ynode *v)
+static int flag_ref(ld *l, const xf_yaml_node *v)
 {
 	char *key = NULL;
 	int f = -1;
 	if (ident_value(l, v, false, &key) == 1) {
 		f = xf_policy_flag(l->p, key);
 		if (f < 0)
-			ld_err(l, v, "未知的标记，请先在 flags 中列出 (unknown "
-			       "flag; list it under flags)");
+			xf_yaml_err(&l->y, v, "未知的标记，请先在 flags 中列出 "
+				    "(unknown flag; list it under flags)");
 	}
 	free(key);
 	return f;
 }
 
-static void load_exempt_condition(ld *l, const ynode *e, xf_exempt_rule *r)
+static void load_exempt_condition(ld *l, const xf_yaml_node *e, xf_exempt_rule *r)
 {
 	static const char *const cond_keys[] = {"periods", "months", "flag"};
 	bool needs[3] = {exempt_needs[r->when].periods,
@@ -1499,7 +940,7 @@ static void load_exempt_condition(ld *l, const ynode *e, xf_exempt_rule *r)
 	char ctx[48];
 	snprintf(ctx, sizeof(ctx), "when: %s", exempt_whens[r->when]);
 	for (int k = 0; k < 3; k++) {
-		bool given = yn_get(e, cond_keys[k]) != NULL;
+		bool given = xf_yaml_get(e, cond_keys[k]) != NULL;
 		if (needs[k] && !given)
 			need_err(l, e, cond_keys[k], ctx, ctx);
 		else if (!needs[k] && given)
@@ -1509,32 +950,32 @@ static void load_exempt_condition(ld *l, const ynode *e, xf_exempt_rule *r)
 		get_periods(l, e, "periods", true, &r->period_kinds);
 	if (needs[1])
 		get_int(l, e, "months", 0, 12, &r->months);
-	const ynode *f = yn_get(e, "flag");
+	const xf_yaml_node *f = xf_yaml_get(e, "flag");
 	if (needs[2] && f != NULL) {
-		size_t mark = ld_key(l, "flag");
+		size_t mark = xf_yaml_key(&l->y, "flag");
 		r->flag = flag_ref(l, f);
-		ld_pop(l, mark);
+		xf_yaml_pop(&l->y, mark);
 	}
 }
 
-static void load_exempt(ld *l, const ynode *root)
+static void load_exempt(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {
 		"*reason", "*name", "article", "*when", "periods", "months",
 		"flag", NULL};
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, root, "exempt", MAX_EXEMPT, false);
+	const xf_yaml_node *s = get_seq(l, root, "exempt", MAX_EXEMPT, false);
 	int n = seq_count(s, MAX_EXEMPT);
 	p->exempt = ld_calloc(l, s, (size_t)n, sizeof(*p->exempt));
 	if (p->exempt == NULL)
 		return;
-	size_t mark = ld_key(l, "exempt");
+	size_t mark = xf_yaml_key(&l->y, "exempt");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
-		const ynode *e = s->kids[i];
+		size_t mi = xf_yaml_idx(&l->y, i);
+		const xf_yaml_node *e = s->kids[i];
 		xf_exempt_rule *r = &p->exempt[p->nexempt++];
 		r->flag = -1;
-		if (ld_map(l, e, keys)) {
+		if (xf_yaml_map(&l->y, e, keys)) {
 			get_ident(l, e, "reason", &r->reason);
 			get_str(l, e, "name", &r->name);
 			get_str(l, e, "article", &r->article);
@@ -1544,35 +985,35 @@ static void load_exempt(ld *l, const ynode *root)
 				load_exempt_condition(l, e, r);
 			}
 		}
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_annualise(ld *l, const ynode *root)
+static void load_annualise(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {"*per_month", "*full", NULL};
 	xf_policy *p = l->p;
-	const ynode *a = yn_get(root, "annualise");
+	const xf_yaml_node *a = xf_yaml_get(root, "annualise");
 	if (a == NULL)
 		return;
-	size_t mark = ld_key(l, "annualise");
-	if (ld_map(l, a, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "annualise");
+	if (xf_yaml_map(&l->y, a, keys)) {
 		p->annualise = true;
 		get_num(l, a, "per_month", NUM_POS, &p->annualise_per_month);
 		get_num(l, a, "full", NUM_POS, &p->annualise_full);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- Grades and result flags ----------------------------------------- */
 
 /* Sorts bands by min, highest first (stable), keeping nodes alongside. */
-static void sort_bands(xf_grade_band *g, const ynode **nodes, int n)
+static void sort_bands(xf_grade_band *g, const xf_yaml_node **nodes, int n)
 {
 	for (int i = 1; i < n; i++) {
 		xf_grade_band b = g[i];
-		const ynode *bn = nodes[i];
+		const xf_yaml_node *bn = nodes[i];
 		int j = i;
 		for (; j > 0 && g[j - 1].min < b.min; j--) {
 			g[j] = g[j - 1];
@@ -1583,24 +1024,24 @@ static void sort_bands(xf_grade_band *g, const ynode **nodes, int n)
 	}
 }
 
-static void load_bands(ld *l, const ynode *gr)
+static void load_bands(ld *l, const xf_yaml_node *gr)
 {
 	static const char *const keys[] = {"*key", "*name", "*min", NULL};
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, gr, "bands", MAX_GRADES, true);
+	const xf_yaml_node *s = get_seq(l, gr, "bands", MAX_GRADES, true);
 	int n = seq_count(s, MAX_GRADES);
 	p->grades = ld_calloc(l, s, (size_t)n, sizeof(*p->grades));
 	if (p->grades == NULL)
 		return;
-	const ynode *nodes[MAX_GRADES];
+	const xf_yaml_node *nodes[MAX_GRADES];
 	bool ok = true;
-	size_t mark = ld_key(l, "bands");
+	size_t mark = xf_yaml_key(&l->y, "bands");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
-		const ynode *e = s->kids[i];
+		size_t mi = xf_yaml_idx(&l->y, i);
+		const xf_yaml_node *e = s->kids[i];
 		xf_grade_band *b = &p->grades[p->ngrades++];
 		nodes[i] = e;
-		if (!ld_map(l, e, keys)) {
+		if (!xf_yaml_map(&l->y, e, keys)) {
 			ok = false;
 		} else {
 			if (get_ident(l, e, "key", &b->key) == 1 &&
@@ -1609,10 +1050,10 @@ static void load_bands(ld *l, const ynode *gr)
 			get_str(l, e, "name", &b->name);
 			ok = get_num(l, e, "min", NUM_ANY, &b->min) == 1 && ok;
 		}
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
 	if (!ok) {
-		ld_pop(l, mark);
+		xf_yaml_pop(&l->y, mark);
 		return;
 	}
 	sort_bands(p->grades, nodes, n);
@@ -1622,26 +1063,26 @@ static void load_bands(ld *l, const ynode *gr)
 		int at = 0;
 		while (at < n && s->kids[at] != nodes[i])
 			at++;
-		size_t mm = ld_push(l, "[%d].min", at);
-		ld_err(l, yn_get(nodes[i], "min"), "与另一等级的下限相同 "
-		       "(same min as another band)");
-		ld_pop(l, mm);
+		size_t mm = xf_yaml_push(&l->y, "[%d].min", at);
+		xf_yaml_err(&l->y, xf_yaml_get(nodes[i], "min"),
+			    "与另一等级的下限相同 (same min as another band)");
+		xf_yaml_pop(&l->y, mm);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* A list of keys (flags or categories) into a bitset. */
-static void load_veto(ld *l, const ynode *gr, const char *key, bool categories,
-		      uint32_t *out)
+static void load_veto(ld *l, const xf_yaml_node *gr, const char *key,
+		      bool categories, uint32_t *out)
 {
 	xf_policy *p = l->p;
 	int max = categories ? XF_MAX_CATEGORIES : XF_MAX_FLAGS;
-	const ynode *s = get_seq(l, gr, key, max, false);
+	const xf_yaml_node *s = get_seq(l, gr, key, max, false);
 	int n = seq_count(s, max);
-	size_t mark = ld_key(l, key);
+	size_t mark = xf_yaml_key(&l->y, key);
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
-		const ynode *v = s->kids[i];
+		size_t mi = xf_yaml_idx(&l->y, i);
+		const xf_yaml_node *v = s->kids[i];
 		if (!categories) {
 			int f = flag_ref(l, v);
 			if (f >= 0)
@@ -1652,59 +1093,61 @@ static void load_veto(ld *l, const ynode *gr, const char *key, bool categories,
 			if (ident_value(l, v, false, &ck) == 1)
 				c = xf_policy_category(p, ck);
 			if (ck && c < 0)
-				ld_err(l, v, "未知的类别 (unknown category)");
+				xf_yaml_err(&l->y, v, "未知的类别 (unknown "
+					    "category)");
 			else if (c >= 0 && !p->categories[c].has_pass)
-				ld_err(l, v, "该类别没有单项合格线 pass (this "
-				       "category has no pass line)");
+				xf_yaml_err(&l->y, v, "该类别没有单项合格线 pass "
+					    "(this category has no pass line)");
 			else if (c >= 0)
 				*out |= 1u << c;
 			free(ck);
 		}
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static int grade_ref(ld *l, const ynode *v)
+static int grade_ref(ld *l, const xf_yaml_node *v)
 {
 	char *key = NULL;
 	int g = -1;
 	if (ident_value(l, v, false, &key) == 1) {
 		g = xf_policy_grade(l->p, key);
 		if (g < 0)
-			ld_err(l, v, "未知的等级，请先在 grades.bands 中列出 "
-			       "(unknown grade; list it under grades.bands)");
+			xf_yaml_err(&l->y, v, "未知的等级，请先在 grades.bands "
+				    "中列出 (unknown grade; list it under "
+				    "grades.bands)");
 	}
 	free(key);
 	return g;
 }
 
-static void load_grades(ld *l, const ynode *root)
+static void load_grades(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {
 		"*bands", "fail", "veto_flags", "veto_unpassed", NULL};
 	xf_policy *p = l->p;
-	const ynode *gr = yn_get(root, "grades");
+	const xf_yaml_node *gr = xf_yaml_get(root, "grades");
 	if (gr == NULL)
 		return;
-	size_t mark = ld_key(l, "grades");
-	if (ld_map(l, gr, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "grades");
+	if (xf_yaml_map(&l->y, gr, keys)) {
 		load_bands(l, gr);
-		const ynode *f = yn_get(gr, "fail");
+		const xf_yaml_node *f = xf_yaml_get(gr, "fail");
 		if (f != NULL) {
-			size_t mf = ld_key(l, "fail");
+			size_t mf = xf_yaml_key(&l->y, "fail");
 			p->fail_grade = grade_ref(l, f);
-			ld_pop(l, mf);
+			xf_yaml_pop(&l->y, mf);
 		}
 		load_veto(l, gr, "veto_flags", false, &p->veto_flags);
 		load_veto(l, gr, "veto_unpassed", true, &p->veto_unpassed);
-		bool veto = yn_get(gr, "veto_flags") ||
-			    yn_get(gr, "veto_unpassed");
+		bool veto = xf_yaml_get(gr, "veto_flags") ||
+			    xf_yaml_get(gr, "veto_unpassed");
 		if (veto && f == NULL)
 			need_err(l, gr, "fail", "veto_flags/veto_unpassed ",
 				 "veto_flags/veto_unpassed");
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 static int rflag_index(const xf_policy *p, const char *key)
@@ -1716,34 +1159,34 @@ static int rflag_index(const xf_policy *p, const char *key)
 	return -1;
 }
 
-static void load_rflag_condition(ld *l, const ynode *e, xf_result_flag *f)
+static void load_rflag_condition(ld *l, const xf_yaml_node *e, xf_result_flag *f)
 {
 	if (f->when == XF_RFLAG_GRADE_STREAK) {
-		if (yn_get(e, "min"))
+		if (xf_yaml_get(e, "min"))
 			unused_err(l, e, "min", "when: grade_streak");
-		const ynode *g = yn_get(e, "grade");
+		const xf_yaml_node *g = xf_yaml_get(e, "grade");
 		if (g == NULL) {
 			need_err(l, e, "grade", "when: grade_streak ",
 				 "when: grade_streak");
 		} else {
-			size_t mark = ld_key(l, "grade");
+			size_t mark = xf_yaml_key(&l->y, "grade");
 			f->grade = grade_ref(l, g);
-			ld_pop(l, mark);
+			xf_yaml_pop(&l->y, mark);
 		}
 		get_int(l, e, "years", 0, 50, &f->years);
 		return;
 	}
-	if (yn_get(e, "grade"))
+	if (xf_yaml_get(e, "grade"))
 		unused_err(l, e, "grade", "when: total_at_least");
-	if (yn_get(e, "years"))
+	if (xf_yaml_get(e, "years"))
 		unused_err(l, e, "years", "when: total_at_least");
-	if (yn_get(e, "min") == NULL)
+	if (xf_yaml_get(e, "min") == NULL)
 		need_err(l, e, "min", "when: total_at_least ",
 			 "when: total_at_least");
 	get_num(l, e, "min", NUM_ANY, &f->min_total);
 }
 
-static void load_result_flags(ld *l, const ynode *root)
+static void load_result_flags(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {
 		"*key", "*name", "article", "*when", "grade", "years", "min",
@@ -1751,20 +1194,20 @@ static void load_result_flags(ld *l, const ynode *root)
 	static const char *const whens[] = {
 		"grade_streak", "total_at_least", NULL};
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, root, "result_flags", XF_MAX_RESULT_FLAGS,
-			      false);
+	const xf_yaml_node *s = get_seq(l, root, "result_flags",
+					XF_MAX_RESULT_FLAGS, false);
 	int n = seq_count(s, XF_MAX_RESULT_FLAGS);
 	p->result_flags = ld_calloc(l, s, (size_t)n, sizeof(*p->result_flags));
 	if (p->result_flags == NULL)
 		return;
-	size_t mark = ld_key(l, "result_flags");
+	size_t mark = xf_yaml_key(&l->y, "result_flags");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
-		const ynode *e = s->kids[i];
+		size_t mi = xf_yaml_idx(&l->y, i);
+		const xf_yaml_node *e = s->kids[i];
 		xf_result_flag *f = &p->result_flags[p->nresult_flags++];
 		f->grade = -1;
 		f->years = 1;
-		if (ld_map(l, e, keys)) {
+		if (xf_yaml_map(&l->y, e, keys)) {
 			if (get_ident(l, e, "key", &f->key) == 1 &&
 			    rflag_index(p, f->key) != i)
 				dup_err(l, e, "key");
@@ -1776,81 +1219,84 @@ static void load_result_flags(ld *l, const ynode *root)
 				load_rflag_condition(l, e, f);
 			}
 		}
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- Award, outputs, growth, groups ---------------------------------- */
 
-static void load_award(ld *l, const ynode *root)
+static void load_award(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {"*quota", "needs_met", NULL};
 	xf_policy *p = l->p;
-	const ynode *a = yn_get(root, "award");
+	const xf_yaml_node *a = xf_yaml_get(root, "award");
 	if (a == NULL)
 		return;
-	size_t mark = ld_key(l, "award");
-	if (ld_map(l, a, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "award");
+	if (xf_yaml_map(&l->y, a, keys)) {
 		p->has_award = true;
 		get_num(l, a, "quota", NUM_FRACTION, &p->award_quota);
-		if (get_bool(l, a, "needs_met", &p->award_needs_met) == 1 &&
+		if (xf_yaml_get_bool(&l->y, a, "needs_met",
+				     &p->award_needs_met) == 1 &&
 		    p->award_needs_met && !p->has_required) {
-			size_t mn = ld_key(l, "needs_met");
-			ld_err(l, yn_get(a, "needs_met"), "需要 requirement "
-			       "(needs a requirement section)");
-			ld_pop(l, mn);
+			size_t mn = xf_yaml_key(&l->y, "needs_met");
+			xf_yaml_err(&l->y, xf_yaml_get(a, "needs_met"),
+				    "需要 requirement (needs a requirement "
+				    "section)");
+			xf_yaml_pop(&l->y, mn);
 		}
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_outputs(ld *l, const ynode *root)
+static void load_outputs(ld *l, const xf_yaml_node *root)
 {
 	xf_policy *p = l->p;
-	const ynode *o = yn_get(root, "outputs");
+	const xf_yaml_node *o = xf_yaml_get(root, "outputs");
 	if (o == NULL)
 		return;
-	size_t mark = ld_key(l, "outputs");
+	size_t mark = xf_yaml_key(&l->y, "outputs");
 	if (ld_free_map(l, o, MAX_OUTPUTS)) {
 		int n = o->nkids / 2;
 		p->item_outputs = ld_calloc(l, o, (size_t)n,
 					    sizeof(*p->item_outputs));
 		for (int i = 0; p->item_outputs && i + 1 < o->nkids; i += 2) {
-			const ynode *k = o->kids[i];
-			const ynode *v = o->kids[i + 1];
-			size_t mk = ld_key(l, k->str);
+			const xf_yaml_node *k = o->kids[i];
+			const xf_yaml_node *v = o->kids[i + 1];
+			size_t mk = xf_yaml_key(&l->y, k->str);
 			xf_item_output *out =
 				&p->item_outputs[p->nitem_outputs++];
 			out->item = -1;
 			ident_value(l, k, false, &out->key);
-			if (v->type == YN_SCALAR && !yn_is_null(v))
+			if (v->type == XF_YAML_SCALAR && !xf_yaml_is_null(v))
 				out->item = xf_policy_item(p, v->str);
-			if (v->type != YN_SCALAR || yn_is_null(v))
-				ld_err(l, v, "应为项目标识 (expected an item id)");
+			if (v->type != XF_YAML_SCALAR || xf_yaml_is_null(v))
+				xf_yaml_err(&l->y, v, "应为项目标识 (expected an "
+					    "item id)");
 			else if (out->item < 0)
-				ld_err(l, v, "未知的项目 (unknown item)");
-			ld_pop(l, mk);
+				xf_yaml_err(&l->y, v, "未知的项目 (unknown item)");
+			xf_yaml_pop(&l->y, mk);
 		}
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_growth_flags(ld *l, const ynode *g)
+static void load_growth_flags(ld *l, const xf_yaml_node *g)
 {
 	static const char *const keys[] = {"*key", "*name", "*min", NULL};
 	xf_policy *p = l->p;
-	const ynode *s = get_seq(l, g, "flags", XF_MAX_RESULT_FLAGS, false);
+	const xf_yaml_node *s = get_seq(l, g, "flags", XF_MAX_RESULT_FLAGS, false);
 	int n = seq_count(s, XF_MAX_RESULT_FLAGS);
 	p->growth_flags = ld_calloc(l, s, (size_t)n, sizeof(*p->growth_flags));
 	if (p->growth_flags == NULL)
 		return;
-	size_t mark = ld_key(l, "flags");
+	size_t mark = xf_yaml_key(&l->y, "flags");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
-		const ynode *e = s->kids[i];
+		size_t mi = xf_yaml_idx(&l->y, i);
+		const xf_yaml_node *e = s->kids[i];
 		xf_growth_flag *f = &p->growth_flags[p->ngrowth_flags++];
-		if (ld_map(l, e, keys)) {
+		if (xf_yaml_map(&l->y, e, keys)) {
 			if (get_ident(l, e, "key", &f->key) == 1) {
 				for (int j = 0; j < i; j++) {
 					const char *k = p->growth_flags[j].key;
@@ -1861,30 +1307,31 @@ static void load_growth_flags(ld *l, const ynode *g)
 			get_str(l, e, "name", &f->name);
 			get_num(l, e, "min", NUM_ANY, &f->min);
 		}
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_growth(ld *l, const ynode *root)
+static void load_growth(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {"*metric", "key", "flags", NULL};
 	xf_policy *p = l->p;
-	const ynode *g = yn_get(root, "growth");
+	const xf_yaml_node *g = xf_yaml_get(root, "growth");
 	if (g == NULL)
 		return;
-	size_t mark = ld_key(l, "growth");
-	if (ld_map(l, g, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "growth");
+	if (xf_yaml_map(&l->y, g, keys)) {
 		p->has_growth = true;
 		char *m = NULL;
 		if (get_ident(l, g, "metric", &m) == 1) {
 			p->growth_metric = xf_policy_metric(p, m);
 			if (p->growth_metric < 0) {
-				size_t mm = ld_key(l, "metric");
-				ld_err(l, yn_get(g, "metric"), "未知的指标，请先在 "
-				       "metrics 中列出 (unknown metric; list it "
-				       "under metrics)");
-				ld_pop(l, mm);
+				size_t mm = xf_yaml_key(&l->y, "metric");
+				xf_yaml_err(&l->y, xf_yaml_get(g, "metric"),
+					    "未知的指标，请先在 metrics 中列出 "
+					    "(unknown metric; list it under "
+					    "metrics)");
+				xf_yaml_pop(&l->y, mm);
 			}
 		}
 		free(m);
@@ -1892,32 +1339,32 @@ static void load_growth(ld *l, const ynode *root)
 			p->growth_key = ld_strdup(l, g, "growth");
 		load_growth_flags(l, g);
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_groups(ld *l, const ynode *root)
+static void load_groups(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {"*name", "bottom", "best", NULL};
 	xf_policy *p = l->p;
-	const ynode *g = yn_get(root, "groups");
+	const xf_yaml_node *g = xf_yaml_get(root, "groups");
 	if (g == NULL)
 		return;
-	size_t mark = ld_key(l, "groups");
-	if (ld_map(l, g, keys)) {
+	size_t mark = xf_yaml_key(&l->y, "groups");
+	if (xf_yaml_map(&l->y, g, keys)) {
 		p->has_groups = true;
 		get_str(l, g, "name", &p->group_name);
 		get_int(l, g, "bottom", 0, 1000, &p->bottom_n);
-		get_bool(l, g, "best", &p->best_group);
+		xf_yaml_get_bool(&l->y, g, "best", &p->best_group);
 		if (!p->has_growth)
-			ld_err(l, g, "需要 growth (groups need a growth "
-			       "section)");
+			xf_yaml_err(&l->y, g, "需要 growth (groups need a growth "
+				    "section)");
 	}
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- Scorecard ---------------------------------------------------------- */
 
-static void load_line(ld *l, const ynode *e, int si, double *sum)
+static void load_line(ld *l, const xf_yaml_node *e, int si, double *sum)
 {
 	static const char *const keys[] = {"*key", "*name", "*max", NULL};
 	xf_policy *p = l->p;
@@ -1926,7 +1373,7 @@ static void load_line(ld *l, const ynode *e, int si, double *sum)
 	int idx = p->nlines++;
 	xf_line *ln = &p->lines[idx];
 	ln->section = si;
-	if (!ld_map(l, e, keys))
+	if (!xf_yaml_map(&l->y, e, keys))
 		return;
 	char *key = NULL;
 	if (get_ident(l, e, "key", &key) == 1 && p->sections[si].key)
@@ -1939,14 +1386,14 @@ static void load_line(ld *l, const ynode *e, int si, double *sum)
 		*sum += ln->max;
 }
 
-static void load_section(ld *l, const ynode *e, int si)
+static void load_section(ld *l, const xf_yaml_node *e, int si)
 {
 	static const char *const keys[] = {"*key", "*name", "*max", "*lines",
 					   NULL};
 	xf_policy *p = l->p;
 	xf_section *sec = &p->sections[si];
 	p->nsections++;
-	if (!ld_map(l, e, keys))
+	if (!xf_yaml_map(&l->y, e, keys))
 		return;
 	if (get_ident(l, e, "key", &sec->key) == 1) {
 		for (int j = 0; j < si; j++)
@@ -1956,58 +1403,59 @@ static void load_section(ld *l, const ynode *e, int si)
 	}
 	get_str(l, e, "name", &sec->name);
 	int has_max = get_num(l, e, "max", NUM_NONNEG, &sec->max);
-	const ynode *s = get_seq(l, e, "lines", XF_MAX_LINES, true);
+	const xf_yaml_node *s = get_seq(l, e, "lines", XF_MAX_LINES, true);
 	int n = seq_count(s, XF_MAX_LINES);
 	double sum = 0;
-	size_t mark = ld_key(l, "lines");
+	size_t mark = xf_yaml_key(&l->y, "lines");
 	for (int i = 0; i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		load_line(l, s->kids[i], si, &sum);
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
 	if (has_max == 1 && n > 0 && sum > sec->max + 1e-9)
-		ld_err(l, s, "各项满分之和 %g 超过本部分满分 %g (line maxima add "
-		       "up to %g, more than the section max %g)", sum, sec->max,
-		       sum, sec->max);
-	ld_pop(l, mark);
+		xf_yaml_err(&l->y, s, "各项满分之和 %g 超过本部分满分 %g (line "
+			    "maxima add up to %g, more than the section max "
+			    "%g)", sum, sec->max, sum, sec->max);
+	xf_yaml_pop(&l->y, mark);
 }
 
-static void load_scorecard(ld *l, const ynode *root)
+static void load_scorecard(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {"*sections", NULL};
 	xf_policy *p = l->p;
-	const ynode *sc = yn_get(root, "scorecard");
+	const xf_yaml_node *sc = xf_yaml_get(root, "scorecard");
 	if (sc == NULL)
 		return;
-	size_t mark = ld_key(l, "scorecard");
-	if (!ld_map(l, sc, keys)) {
-		ld_pop(l, mark);
+	size_t mark = xf_yaml_key(&l->y, "scorecard");
+	if (!xf_yaml_map(&l->y, sc, keys)) {
+		xf_yaml_pop(&l->y, mark);
 		return;
 	}
-	const ynode *s = get_seq(l, sc, "sections", XF_MAX_LINES, true);
+	const xf_yaml_node *s = get_seq(l, sc, "sections", XF_MAX_LINES, true);
 	int n = seq_count(s, XF_MAX_LINES);
-	size_t ms = ld_key(l, "sections");
+	size_t ms = xf_yaml_key(&l->y, "sections");
 	int total = count_entries(s, n, "lines", XF_MAX_LINES);
 	if (total > XF_MAX_LINES) {
-		ld_err(l, s, "共有 %d 个评分项，最多 %d 个 (%d lines, at most %d)",
-		       total, XF_MAX_LINES, total, XF_MAX_LINES);
+		xf_yaml_err(&l->y, s, "共有 %d 个评分项，最多 %d 个 (%d lines, "
+			    "at most %d)", total, XF_MAX_LINES, total,
+			    XF_MAX_LINES);
 		total = XF_MAX_LINES;
 	}
 	p->sections = ld_calloc(l, s, (size_t)n, sizeof(*p->sections));
 	p->lines = ld_calloc(l, s, (size_t)total, sizeof(*p->lines));
 	l->line_cap = p->lines ? total : 0;
 	for (int i = 0; p->sections != NULL && i < n; i++) {
-		size_t mi = ld_idx(l, i);
+		size_t mi = xf_yaml_idx(&l->y, i);
 		load_section(l, s->kids[i], i);
-		ld_pop(l, mi);
+		xf_yaml_pop(&l->y, mi);
 	}
-	ld_pop(l, ms);
-	ld_pop(l, mark);
+	xf_yaml_pop(&l->y, ms);
+	xf_yaml_pop(&l->y, mark);
 }
 
 /* ---- The whole document ---------------------------------------------- */
 
-static void load_top(ld *l, const ynode *root)
+static void load_top(ld *l, const xf_yaml_node *root)
 {
 	static const char *const keys[] = {
 		"*id", "*title", "source", "levels", "flags", "metrics",
@@ -2015,13 +1463,13 @@ static void load_top(ld *l, const ynode *root)
 		"grades", "result_flags", "award", "outputs", "growth",
 		"groups", "scorecard", NULL};
 	xf_policy *p = l->p;
-	if (!ld_map(l, root, keys))
+	if (!xf_yaml_map(&l->y, root, keys))
 		return;
-	const ynode *id = yn_get(root, "id");
+	const xf_yaml_node *id = xf_yaml_get(root, "id");
 	if (id != NULL) {
-		size_t mark = ld_key(l, "id");
+		size_t mark = xf_yaml_key(&l->y, "id");
 		ident_value(l, id, true, &p->id);
-		ld_pop(l, mark);
+		xf_yaml_pop(&l->y, mark);
 	}
 	get_str(l, root, "title", &p->title);
 	get_str(l, root, "source", &p->source);
@@ -2058,35 +1506,26 @@ xf_policy *xf_policy_parse(const char *text, size_t len, const char *name,
 {
 	ld l;
 	memset(&l, 0, sizeof(l));
-	l.name = name ? name : "policy";
-	l.errs = errs;
-	/* libfyaml wants a NUL after the text; do not rely on the caller's. */
-	char *copy = malloc(len + 1);
-	if (copy == NULL) {
-		ld_at(&l, 1, 1, "内存不足 (out of memory)");
-		return NULL;
-	}
-	if (len > 0)
-		memcpy(copy, text, len);
-	copy[len] = '\0';
-	ynode *root = yaml_load(&l, copy, len);
+	xf_yaml_init(&l.y, name ? name : "policy", errs, NULL);
+	xf_yaml_node *root = NULL;
+	if (xf_yaml_parse(&l.y, text, len, &root) == 0 && root == NULL)
+		xf_yaml_at(&l.y, 1, 1, "文档为空 (empty document)");
 	xf_policy *p = NULL;
 	if (root != NULL) {
 		p = policy_new();
 		l.p = p;
 		if (p == NULL)
-			ld_oom(&l, root);
+			xf_yaml_oom(&l.y, root);
 		else
 			load_top(&l, root);
 	}
-	yn_free(root);
-	free(copy);
-	if (p != NULL && l.nerr == 0) {
-		p->path = strdup(l.name);
+	xf_yaml_free(root);
+	if (p != NULL && l.y.nerr == 0) {
+		p->path = strdup(l.y.name);
 		if (p->path == NULL)
-			ld_at(&l, 1, 1, "内存不足 (out of memory)");
+			xf_yaml_at(&l.y, 1, 1, "内存不足 (out of memory)");
 	}
-	if (l.nerr > 0) {
+	if (l.y.nerr > 0) {
 		xf_policy_free(p);
 		return NULL;
 	}
