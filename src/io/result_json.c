@@ -257,6 +257,26 @@ static void trace_event(xf_results_out *o, const xf_input *in, const xf_trace_ev
 	xf_jw_obj_end(w);
 }
 
+void xf_results_totals(xf_jw *w, const xf_policy *p, const xf_result *r)
+{
+	if (r->has_total) {
+		xf_jw_kcredits(w, "total", r->total);
+		xf_jw_kcredits(w, "final", r->final);
+	} else {
+		xf_jw_knull(w, "total");
+		xf_jw_knull(w, "final");
+	}
+	if (r->has_required)
+		xf_jw_kcredits(w, "required", r->required);
+	else
+		xf_jw_knull(w, "required");
+	if (r->met == XF_NULL)
+		xf_jw_knull(w, "met");
+	else
+		xf_jw_kbool(w, "met", r->met == XF_TRUE);
+	xf_jw_kstr(w, "grade", r->grade >= 0 ? p->grades[r->grade].key : NULL);
+}
+
 void xf_results_person(xf_results_out *o, const xf_input *in, const xf_result *r,
 		       bool award_candidate, const xf_trace *trace)
 {
@@ -279,22 +299,7 @@ void xf_results_person(xf_results_out *o, const xf_input *in, const xf_result *r
 		xf_jw_kcredits(w, p->items[i].key, r->items[i]);
 	xf_jw_obj_end(w);
 
-	if (r->has_total) {
-		xf_jw_kcredits(w, "total", r->total);
-		xf_jw_kcredits(w, "final", r->final);
-	} else {
-		xf_jw_knull(w, "total");
-		xf_jw_knull(w, "final");
-	}
-	if (r->has_required)
-		xf_jw_kcredits(w, "required", r->required);
-	else
-		xf_jw_knull(w, "required");
-	if (r->met == XF_NULL)
-		xf_jw_knull(w, "met");
-	else
-		xf_jw_kbool(w, "met", r->met == XF_TRUE);
-	xf_jw_kstr(w, "grade", r->grade >= 0 ? p->grades[r->grade].key : NULL);
+	xf_results_totals(w, p, r);
 
 	xf_jw_key(w, "passed_items");
 	xf_jw_obj(w);

@@ -24,6 +24,10 @@ void xf_results_begin(xf_results_out *o, FILE *f, const xf_policy *p, int year);
 void xf_results_person(xf_results_out *o, const xf_input *in, const xf_result *r,
 		       bool award_candidate, const xf_trace *trace);
 
+/* The members "total", "final", "required", "met" and "grade" of a
+ * person's result, as the output contract has them (null when absent). */
+void xf_results_totals(xf_jw *w, const xf_policy *p, const xf_result *r);
+
 /* Closes people and writes the group results the policy has (branches,
  * best_branch, quarters), then closes the document. */
 void xf_results_end(xf_results_out *o, const xf_group *g);

@@ -1152,22 +1152,7 @@ static void write_person(const person_out *o, xf_stmt *row, const missing *m)
 	xf_jw_obj_end(w);
 
 	write_categories(o);
-	if (r->has_total) {
-		xf_jw_kcredits(w, "total", r->total);
-		xf_jw_kcredits(w, "final", r->final);
-	} else {
-		xf_jw_knull(w, "total");
-		xf_jw_knull(w, "final");
-	}
-	if (r->has_required)
-		xf_jw_kcredits(w, "required", r->required);
-	else
-		xf_jw_knull(w, "required");
-	if (r->met == XF_NULL)
-		xf_jw_knull(w, "met");
-	else
-		xf_jw_kbool(w, "met", r->met == XF_TRUE);
-	xf_jw_kstr(w, "grade", r->grade >= 0 ? p->grades[r->grade].key : NULL);
+	xf_results_totals(w, p, r);
 	xf_jw_kstr(w, "grade_name", r->grade >= 0 ? p->grades[r->grade].name : NULL);
 	xf_jw_kbool(w, "exempt", r->exempt);
 	xf_jw_kstr(w, "exempt_reason", r->exempt ? p->exempt[r->exempt_rule].reason : NULL);
