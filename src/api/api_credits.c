@@ -6,15 +6,22 @@
 #include "api/api_int.h"
 #include "service/credits.h"
 
-/* Writes person_id's year, or answers 404/500. */
-static void person_year(api_ctx *c, long long person_id)
-{
+/* A credit view: a person's year, or a unit's summary. */
+typedef struct view {
+	bool unit;
+	long long id;
 	int year;
-	if (!api_query_year(c, &year))
-		return;
-	const char *ex = xf_req_query(c->req, "explain");
-	bool explain = ex == NULL || (strcmp(ex, "0") != 0 && strcmp(ex, "false") != 0);
-	char *key = xf_arena_printf(c->req->arena, "p:%lld:%d:%d", person_id, year, explain);
+	bool explain; /* person */
+	int limit;    /* unit */
+} view;
+
+/* Answers a view from the cache, or computes it (and keeps it while the
+ * database is unchanged); 404 when there is nothing for the year, 422
+ * naming data the policy cannot read, 500 on a database failure. */
+static void answer_view(api_ctx *c, const view *v)
+{
+	char *key = xf_arena_printf(c->req->arena, "%c:%lld:%d:%d", v->unit ? 'u' : 'p', v->id,
+				    v->year, v->unit ? v->limit : v->explain);
 	uint64_t gen;
 	bool cacheable;
 	if (key && api_cached(c, key, &gen, &cacheable))
@@ -26,19 +33,29 @@ static void person_year(api_ctx *c, long long person_id)
 	}
 	xf_errs errs;
 	xf_errs_init(&errs);
-	int rc = xf_credits_person_json(c->store, person_id, year, explain, f, &errs);
+	int rc = v->unit ? xf_credits_unit_json(c->store, v->id, v->year, v->limit, f, &errs)
+			 : xf_credits_person_json(c->store, v->id, v->year, v->explain, f, &errs);
 	if (rc == 0 && key)
 		api_cache_answer(c, key, gen, cacheable);
 	if (rc == 1) {
 		api_res_reset(c->res);
 		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该年度没有学分数据");
 	} else if (rc < 0) {
-		/* Data the policy cannot read (a person without a role...) is
-		 * named; a failure of the database is a 500. */
 		api_res_reset(c->res);
 		api_invalid(c, "数据不完整或与学分办法不符，无法计算学分", &errs);
 	}
 	xf_errs_cleanup(&errs);
+}
+
+/* Writes person_id's year. */
+static void person_year(api_ctx *c, long long person_id)
+{
+	view v = {.id = person_id};
+	if (!api_query_year(c, &v.year))
+		return;
+	const char *ex = xf_req_query(c->req, "explain");
+	v.explain = ex == NULL || (strcmp(ex, "0") != 0 && strcmp(ex, "false") != 0);
+	answer_view(c, &v);
 }
 
 void api_me_credits(api_ctx *c)
@@ -91,29 +108,6 @@ void api_unit_summary(api_ctx *c)
 	}
 	if (!api_query_year(c, &year) || !api_query_int(c, "limit", 1, 500, 20, &limit))
 		return;
-	char *key = xf_arena_printf(c->req->arena, "u:%lld:%d:%lld", id, year, limit);
-	uint64_t gen;
-	bool cacheable;
-	if (key && api_cached(c, key, &gen, &cacheable))
-		return;
-	FILE *f = xf_res_stream(c->res);
-	if (f == NULL) {
-		api_internal(c, NULL);
-		return;
-	}
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_credits_unit_json(c->store, id, year, (int)limit, f, &errs);
-	if (rc == 0 && key)
-		api_cache_answer(c, key, gen, cacheable);
-	if (rc == 1) {
-		api_res_reset(c->res);
-		api_error(c, 404, "no_policy", errs.n ? errs.msgs[0] : "该单位该年度没有学分数据");
-	} else if (rc < 0) {
-		/* Data the policy cannot read (a person without a role...) is
-		 * named; a failure of the database is a 500. */
-		api_res_reset(c->res);
-		api_invalid(c, "数据不完整或与学分办法不符，无法计算学分", &errs);
-	}
-	xf_errs_cleanup(&errs);
+	view v = {.unit = true, .id = id, .year = year, .limit = (int)limit};
+	answer_view(c, &v);
 }
