@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/errs.h"
 #include "service/auth.h"
+#include "store/query.h"
 #include "store/store.h"
 
 #define PW_BUF 1030     /* a password line: the rule allows 128 characters */
@@ -260,33 +261,6 @@ static xf_store *open_store(const char *sub, const char *db)
 	return s;
 }
 
-/* The first row of sql with $1 = param: its first column as text into
- * out (text may be NULL) and as an integer into *num (num may be NULL).
- * 0 and the row; 1 when there is none; -1 with a message in errs. */
-static int query_one(xf_store *s, const char *sql, const char *param, char *text, size_t size,
-		     long long *num, xf_errs *errs)
-{
-	xf_stmt *st = xf_stmt_prepare(s, sql, errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, param) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	rc = r == XF_STEP_ROW ? 0 : 1;
-	if (rc == 0 && text)
-		snprintf(text, size, "%s", xf_stmt_text(st, 0) ? xf_stmt_text(st, 0) : "");
-	if (rc == 0 && num)
-		*num = xf_stmt_int(st, 0);
-out:
-	xf_stmt_finalize(st);
-	return rc;
-}
-
 /* Turns "ROLE[:UNITCODE]" specs into roles (units looked up by code).
  * Returns 0, or an exit status after printing every problem. */
 static int resolve_roles(const char *sub, xf_store *s, const char *const *specs, size_t n,
@@ -318,8 +292,8 @@ static int resolve_roles(const char *sub, xf_store *s, const char *const *specs,
 		} else if (scoped) {
 			xf_errs errs;
 			xf_errs_init(&errs);
-			int f = query_one(s, "SELECT id FROM units WHERE code = $1", colon + 1, NULL, 0,
-					  &out[i].unit_id, &errs);
+			int f = xf_query_row(s, "SELECT id FROM units WHERE code = $1", &errs,
+					     XF_IN(colon + 1), XF_OUT(&out[i].unit_id));
 			if (f < 0) {
 				xf_errs_print(&errs, "xuefen user: ", stderr);
 				status = XF_EXIT_INPUT;
@@ -404,8 +378,8 @@ static int user_add(int argc, char **argv)
 		goto out;
 	const char *display = a.name;
 	if (display == NULL && a.person) {
-		f = query_one(s, "SELECT name FROM people WHERE code = $1", a.person, person_name,
-			      sizeof(person_name), NULL, &errs);
+		f = xf_query_row(s, "SELECT name FROM people WHERE code = $1", &errs, XF_IN(a.person),
+				 XF_OUT_TEXT(person_name, sizeof(person_name)));
 		if (f < 0)
 			goto out;
 		display = f == 0 && person_name[0] ? person_name : NULL;

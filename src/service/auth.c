@@ -44,6 +44,7 @@
 #include "core/utf8.h"
 #include "io/jsonw.h"
 #include "service/auth.h"
+#include "store/query.h"
 
 #define USERNAME_MAX 64        /* bytes (all ASCII) */
 #define DISPLAY_MAX_CHARS 64
@@ -297,39 +298,6 @@ static void tx_abort(xf_store *s, bool owned)
 		xf_store_rollback(s);
 }
 
-/* Runs a prepared statement that returns nothing (or a row we ignore). */
-static int run_done(xf_stmt *st, xf_errs *errs)
-{
-	return xf_stmt_step(st, errs) == XF_STEP_ERROR ? -1 : 0;
-}
-
-/* Runs sql with one parameter, $1, an integer or a text, and no result. */
-static int exec_one(xf_store *s, const char *sql, long long i, const char *t, xf_errs *errs)
-{
-	xf_stmt *st = xf_stmt_prepare(s, sql, errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if ((t ? xf_stmt_bind_text(st, 1, t) : xf_stmt_bind_int(st, 1, i)) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	rc = run_done(st, errs);
-out:
-	xf_stmt_finalize(st);
-	return rc;
-}
-
-static int exec_int(xf_store *s, const char *sql, long long i, xf_errs *errs)
-{
-	return exec_one(s, sql, i, NULL, errs);
-}
-
-static int exec_text(xf_store *s, const char *sql, const char *t, xf_errs *errs)
-{
-	return exec_one(s, sql, 0, t, errs);
-}
-
 static int audit(xf_store *s, const char *actor, const char *action, const char *object,
 		 const char *before, const char *after, xf_errs *errs)
 {
@@ -389,32 +357,9 @@ static char *roles_json(xf_store *s, long long user_id, xf_errs *errs)
 static int user_name(xf_store *s, long long id, char out[USERNAME_MAX + 1], long long *person_id,
 		     char *hash, xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(
-		s, "SELECT username, person_id, password_hash FROM users WHERE id = $1", errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_int(st, 1, id) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	if (r == XF_STEP_DONE) {
-		rc = 1;
-		goto out;
-	}
-	snprintf(out, USERNAME_MAX + 1, "%s", xf_stmt_text(st, 0) ? xf_stmt_text(st, 0) : "");
-	if (person_id)
-		*person_id = xf_stmt_is_null(st, 1) ? 0 : xf_stmt_int(st, 1);
-	if (hash)
-		snprintf(hash, crypto_pwhash_STRBYTES, "%s",
-			 xf_stmt_text(st, 2) ? xf_stmt_text(st, 2) : "");
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s, "SELECT username, person_id, password_hash FROM users WHERE id = $1",
+			    errs, XF_IN(id), XF_OUT_TEXT(out, USERNAME_MAX + 1), XF_OUT(person_id),
+			    XF_OUT_TEXT(hash, crypto_pwhash_STRBYTES));
 }
 
 /* ---- accounts ---- */
@@ -433,8 +378,6 @@ static int check_roles(xf_store *s, const xf_user_role *roles, size_t n, bool ha
 		xf_errs_add(errs, "角色：最多 %d 个 (too many roles)", ROLES_MAX);
 		return 0;
 	}
-	xf_stmt *st = NULL;
-	int rc = -1;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = xf_role_name(roles[i].role);
 		if (name == NULL) {
@@ -452,55 +395,31 @@ static int check_roles(xf_store *s, const xf_user_role *roles, size_t n, bool ha
 				    xf_role_label(roles[i].role), name);
 			continue;
 		}
-		if (st == NULL)
-			st = xf_stmt_prepare(s, "SELECT id FROM units WHERE id = $1", errs);
-		if (st == NULL)
-			goto out;
-		xf_stmt_reset(st);
-		if (xf_stmt_bind_int(st, 1, roles[i].unit_id) != 0) {
-			xf_errs_add(errs, "内存不足 (out of memory)");
-			goto out;
-		}
-		xf_step r = xf_stmt_step(st, errs);
-		if (r == XF_STEP_ERROR)
-			goto out;
-		if (r == XF_STEP_DONE)
+		int f = xf_query_row(s, "SELECT id FROM units WHERE id = $1", errs,
+				     XF_IN(roles[i].unit_id));
+		if (f < 0)
+			return -1;
+		if (f == 1)
 			xf_errs_add(errs, "单位：找不到 id 为 %lld 的单位 (no such unit)",
 				    roles[i].unit_id);
 	}
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return 0;
 }
 
 /* Inserts the roles of a user (duplicates are ignored). */
 static int insert_roles(xf_store *s, long long user_id, const xf_user_role *roles, size_t n,
 			xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(s,
-				      "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)"
-				      " ON CONFLICT DO NOTHING",
-				      errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
 	for (size_t i = 0; i < n; i++) {
 		bool scoped = roles[i].role == XF_ROLE_REVIEWER || roles[i].role == XF_ROLE_APPROVER;
-		xf_stmt_reset(st);
-		if (xf_stmt_bind_int(st, 1, user_id) != 0 ||
-		    xf_stmt_bind_text(st, 2, xf_role_name(roles[i].role)) != 0 ||
-		    xf_stmt_bind_int(st, 3, scoped ? roles[i].unit_id : 0) != 0) {
-			xf_errs_add(errs, "内存不足 (out of memory)");
-			goto out;
-		}
-		if (run_done(st, errs) != 0)
-			goto out;
+		if (xf_query_exec(s,
+				  "INSERT INTO user_roles (user_id, role, unit_id) VALUES ($1, $2, $3)"
+				  " ON CONFLICT DO NOTHING",
+				  errs, XF_IN(user_id), XF_IN(xf_role_name(roles[i].role)),
+				  XF_IN(scoped ? roles[i].unit_id : 0)) != 0)
+			return -1;
 	}
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return 0;
 }
 
 /* Looks the person up by code: 0 and *id, 1 when none; *linked receives
@@ -508,65 +427,23 @@ out:
 static int person_lookup(xf_store *s, const char *code, long long *id, char linked[USERNAME_MAX + 1],
 			 xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(s,
-				      "SELECT p.id, u.username FROM people p"
-				      " LEFT JOIN users u ON u.person_id = p.id WHERE p.code = $1",
-				      errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, code) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	rc = r == XF_STEP_ROW ? 0 : 1;
-	if (rc == 0) {
-		*id = xf_stmt_int(st, 0);
-		snprintf(linked, USERNAME_MAX + 1, "%s", xf_stmt_text(st, 1) ? xf_stmt_text(st, 1) : "");
-	}
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s,
+			    "SELECT p.id, u.username FROM people p"
+			    " LEFT JOIN users u ON u.person_id = p.id WHERE p.code = $1",
+			    errs, XF_IN(code), XF_OUT(id), XF_OUT_TEXT(linked, USERNAME_MAX + 1));
 }
 
 int xf_user_find(xf_store *s, const char *username, long long *id, xf_errs *errs)
 {
 	if (!username_valid(username))
 		return 1;
-	xf_stmt *st = xf_stmt_prepare(s, "SELECT id FROM users WHERE username = $1", errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, username) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	rc = r == XF_STEP_ROW ? 0 : 1;
-	if (rc == 0 && id)
-		*id = xf_stmt_int(st, 0);
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s, "SELECT id FROM users WHERE username = $1", errs, XF_IN(username),
+			    XF_OUT(id));
 }
 
 int xf_user_count(xf_store *s, long long *n, xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(s, "SELECT count(*) FROM users", errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_step(st, errs) == XF_STEP_ROW) {
-		*n = xf_stmt_int(st, 0);
-		rc = 0;
-	}
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s, "SELECT count(*) FROM users", errs, XF_OUT(n)) == 0 ? 0 : -1;
 }
 
 static bool person_code_valid(const char *code)
@@ -600,7 +477,6 @@ int xf_user_add(xf_store *s, const xf_auth_policy *p, const xf_user_new *u, cons
 	char object[OBJECT_MAX], linked[USERNAME_MAX + 1];
 	char *roles_after = NULL, *after = NULL;
 	cJSON *doc = NULL, *roles_doc = NULL;
-	xf_stmt *st = NULL;
 	long long person_id = 0, new_id = 0;
 	bool owned = false, in_tx = false;
 	int rc = -1;
@@ -637,25 +513,14 @@ int xf_user_add(xf_store *s, const xf_auth_policy *p, const xf_user_new *u, cons
 	if (tx_open(s, &owned, errs) != 0)
 		goto out;
 	in_tx = true;
-	st = xf_stmt_prepare(s,
-			     "INSERT INTO users (username, display_name, person_id, password_hash,"
-			     " active, password_changed_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $5)"
-			     " RETURNING id",
-			     errs);
-	if (st == NULL)
+	if (xf_query_row(s,
+			 "INSERT INTO users (username, display_name, person_id, password_hash,"
+			 " active, password_changed_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $5)"
+			 " RETURNING id",
+			 errs, XF_IN(u->username), XF_IN(u->display_name),
+			 person_id ? XF_IN(person_id) : XF_IN_NULL, XF_IN(hash), XF_IN((long long)now),
+			 XF_OUT(&new_id)) != 0)
 		goto out;
-	if (xf_stmt_bind_text(st, 1, u->username) != 0 ||
-	    xf_stmt_bind_text(st, 2, u->display_name) != 0 ||
-	    (person_id ? xf_stmt_bind_int(st, 3, person_id) : xf_stmt_bind_null(st, 3)) != 0 ||
-	    xf_stmt_bind_text(st, 4, hash) != 0 || xf_stmt_bind_int(st, 5, (long long)now) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	if (xf_stmt_step(st, errs) != XF_STEP_ROW)
-		goto out;
-	new_id = xf_stmt_int(st, 0);
-	xf_stmt_finalize(st);
-	st = NULL;
 	if (insert_roles(s, new_id, u->roles, u->nroles, errs) != 0)
 		goto out;
 	roles_after = roles_json(s, new_id, errs);
@@ -692,7 +557,6 @@ int xf_user_add(xf_store *s, const xf_auth_policy *p, const xf_user_new *u, cons
 out:
 	if (in_tx)
 		tx_abort(s, owned);
-	xf_stmt_finalize(st);
 	cJSON_Delete(doc);
 	cJSON_free(roles_after);
 	cJSON_free(after);
@@ -724,7 +588,8 @@ int xf_user_set_roles(xf_store *s, long long user_id, const xf_user_role *roles,
 	before_json = roles_json(s, user_id, errs);
 	if (before_json == NULL)
 		goto out;
-	if (exec_int(s, "DELETE FROM user_roles WHERE user_id = $1", user_id, errs) != 0 ||
+	if (xf_query_exec(s, "DELETE FROM user_roles WHERE user_id = $1", errs,
+			  XF_IN(user_id)) != 0 ||
 	    insert_roles(s, user_id, roles, nroles, errs) != 0)
 		goto out;
 	after_json = roles_json(s, user_id, errs);
@@ -772,26 +637,16 @@ int xf_user_set_password(xf_store *s, const xf_auth_policy *p, long long user_id
 	if (tx_open(s, &owned, errs) != 0)
 		goto out;
 	in_tx = true;
-	xf_stmt *st = xf_stmt_prepare(s,
-				      "UPDATE users SET password_hash = $2, password_changed_at = $3"
-				      " WHERE id = $1",
-				      errs);
-	if (st == NULL)
+	if (xf_query_exec(s,
+			  "UPDATE users SET password_hash = $2, password_changed_at = $3"
+			  " WHERE id = $1",
+			  errs, XF_IN(user_id), XF_IN(hash), XF_IN((long long)now)) != 0)
 		goto out;
-	int w = -1;
-	if (xf_stmt_bind_int(st, 1, user_id) != 0 || xf_stmt_bind_text(st, 2, hash) != 0 ||
-	    xf_stmt_bind_int(st, 3, (long long)now) != 0)
-		xf_errs_add(errs, "内存不足 (out of memory)");
-	else
-		w = run_done(st, errs);
-	xf_stmt_finalize(st);
-	if (w != 0)
-		goto out;
-	if (exec_int(s, "DELETE FROM sessions WHERE user_id = $1", user_id, errs) != 0)
+	if (xf_query_exec(s, "DELETE FROM sessions WHERE user_id = $1", errs, XF_IN(user_id)) != 0)
 		goto out;
 	/* An admin's reset also lifts a lock on the name. */
 	if (old_password == NULL &&
-	    exec_text(s, "DELETE FROM login_attempts WHERE username = $1", name, errs) != 0)
+	    xf_query_exec(s, "DELETE FROM login_attempts WHERE username = $1", errs, XF_IN(name)) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "user:%s", name);
 	if (audit(s, actor, "user.password", object, NULL, NULL, errs) != 0)
@@ -823,11 +678,12 @@ int xf_user_set_active(xf_store *s, long long user_id, bool active, const char *
 		rc = f;
 		goto out;
 	}
-	if (exec_int(s, active ? "UPDATE users SET active = 1 WHERE id = $1"
-			       : "UPDATE users SET active = 0 WHERE id = $1",
-		     user_id, errs) != 0)
+	if (xf_query_exec(s, active ? "UPDATE users SET active = 1 WHERE id = $1"
+				    : "UPDATE users SET active = 0 WHERE id = $1",
+			  errs, XF_IN(user_id)) != 0)
 		goto out;
-	if (!active && exec_int(s, "DELETE FROM sessions WHERE user_id = $1", user_id, errs) != 0)
+	if (!active && xf_query_exec(s, "DELETE FROM sessions WHERE user_id = $1", errs,
+				     XF_IN(user_id)) != 0)
 		goto out;
 	snprintf(object, sizeof(object), "user:%s", name);
 	if (audit(s, actor, active ? "user.enable" : "user.disable", object, NULL, NULL, errs) != 0)
@@ -971,25 +827,9 @@ bool xf_auth_token_equal(const char *a, const char *b)
 /* The name's lock: 0 and *until (0 when none), or -1. */
 static int lock_of(xf_store *s, const char *username, long long *until, xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(s, "SELECT locked_until FROM login_attempts WHERE username = $1",
-				      errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
 	*until = 0;
-	if (xf_stmt_bind_text(st, 1, username) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	if (r == XF_STEP_ROW)
-		*until = xf_stmt_int(st, 0);
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s, "SELECT locked_until FROM login_attempts WHERE username = $1", errs,
+			    XF_IN(username), XF_OUT(until)) < 0 ? -1 : 0;
 }
 
 /* Counts a failure of the name (a lock that has passed starts the count
@@ -997,7 +837,7 @@ out:
 static int count_failure(xf_store *s, const char *username, time_t now, long long *failures,
 			 long long *until, xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(
+	int f = xf_query_row(
 		s,
 		"INSERT INTO login_attempts (username, failures, locked_until) VALUES ($1, 1, 0)"
 		" ON CONFLICT (username) DO UPDATE SET"
@@ -1006,22 +846,8 @@ static int count_failure(xf_store *s, const char *username, time_t now, long lon
 		" locked_until = CASE WHEN login_attempts.locked_until <= $2 THEN 0"
 		"  ELSE login_attempts.locked_until END"
 		" RETURNING failures, locked_until",
-		errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, username) != 0 || xf_stmt_bind_int(st, 2, (long long)now) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	if (xf_stmt_step(st, errs) != XF_STEP_ROW)
-		goto out;
-	*failures = xf_stmt_int(st, 0);
-	*until = xf_stmt_int(st, 1);
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+		errs, XF_IN(username), XF_IN((long long)now), XF_OUT(failures), XF_OUT(until));
+	return f == 0 ? 0 : -1;
 }
 
 /* The account behind a name, for login. */
@@ -1035,29 +861,11 @@ typedef struct login_user {
 static int login_user_get(xf_store *s, const char *username, login_user *u, xf_errs *errs)
 {
 	memset(u, 0, sizeof(*u));
-	xf_stmt *st = xf_stmt_prepare(
-		s, "SELECT id, password_hash, active FROM users WHERE username = $1", errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, username) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	if (r == XF_STEP_ROW) {
-		const char *h = xf_stmt_text(st, 1);
-		u->found = true;
-		u->id = xf_stmt_int(st, 0);
-		u->active = xf_stmt_int(st, 2) != 0;
-		snprintf(u->hash, sizeof(u->hash), "%s", h ? h : "");
-	}
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	int f = xf_query_row(s, "SELECT id, password_hash, active FROM users WHERE username = $1",
+			     errs, XF_IN(username), XF_OUT(&u->id),
+			     XF_OUT_TEXT(u->hash, sizeof(u->hash)), XF_OUT(&u->active));
+	u->found = f == 0;
+	return f < 0 ? -1 : 0;
 }
 
 /* Creates the session row of a new token. */
@@ -1066,22 +874,10 @@ static int session_insert(xf_store *s, const char *token, long long user_id, con
 {
 	char th[crypto_hash_sha256_BYTES * 2 + 1];
 	token_hash(token, th);
-	xf_stmt *st = xf_stmt_prepare(s,
-				      "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, ip)"
-				      " VALUES ($1, $2, $3, $3, $4)",
-				      errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, th) != 0 || xf_stmt_bind_int(st, 2, user_id) != 0 ||
-	    xf_stmt_bind_int(st, 3, (long long)now) != 0 || xf_stmt_bind_text(st, 4, ip) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	rc = run_done(st, errs);
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_exec(s,
+			     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, ip)"
+			     " VALUES ($1, $2, $3, $3, $4)",
+			     errs, XF_IN(th), XF_IN(user_id), XF_IN((long long)now), XF_IN(ip));
 }
 
 xf_login_result xf_auth_login(xf_store *s, const xf_auth_policy *p, const char *username,
@@ -1150,8 +946,8 @@ xf_login_result xf_auth_login(xf_store *s, const xf_auth_policy *p, const char *
 		sodium_bin2base64(fresh, sizeof(fresh), raw, sizeof(raw),
 				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		if (session_insert(s, fresh, u.id, ipv, now, errs) != 0 ||
-		    exec_text(s, "DELETE FROM login_attempts WHERE username = $1", username,
-			      errs) != 0)
+		    xf_query_exec(s, "DELETE FROM login_attempts WHERE username = $1", errs,
+				  XF_IN(username)) != 0)
 			goto out;
 		after = ipv ? json_pair("ip", ipv) : NULL;
 		if (ipv && after == NULL) {
@@ -1186,18 +982,10 @@ xf_login_result xf_auth_login(xf_store *s, const xf_auth_policy *p, const char *
 			res = XF_LOGIN_LOCKED; /* a concurrent attempt locked it */
 		} else if (p->max_failures > 0 && failures >= p->max_failures) {
 			until = (long long)now + p->lock_s;
-			xf_stmt *st = xf_stmt_prepare(s,
-						      "UPDATE login_attempts SET locked_until = $1"
-						      " WHERE username = $2",
-						      errs);
-			if (st == NULL)
-				goto fail;
-			int w = -1;
-			if (xf_stmt_bind_int(st, 1, until) != 0 || xf_stmt_bind_text(st, 2, username) != 0)
-				xf_errs_add(errs, "内存不足 (out of memory)");
-			else
-				w = run_done(st, errs);
-			xf_stmt_finalize(st);
+			int w = xf_query_exec(s,
+					      "UPDATE login_attempts SET locked_until = $1"
+					      " WHERE username = $2",
+					      errs, XF_IN(until), XF_IN(username));
 			cJSON_free(after);
 			after = NULL;
 			char detail[96];
@@ -1233,16 +1021,7 @@ out:
 
 static int delete_session(xf_store *s, const char *th, xf_errs *errs)
 {
-	xf_stmt *st = xf_stmt_prepare(s, "DELETE FROM sessions WHERE token_hash = $1", errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_text(st, 1, th) != 0)
-		xf_errs_add(errs, "内存不足 (out of memory)");
-	else
-		rc = run_done(st, errs);
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_exec(s, "DELETE FROM sessions WHERE token_hash = $1", errs, XF_IN(th));
 }
 
 /* A growing list of unit ids (malloc'd, capped at UNITS_MAX). */
@@ -1401,18 +1180,8 @@ xf_session_result xf_auth_session(xf_store *s, const xf_auth_policy *p, const ch
 	out->last_seen = (time_t)last_seen;
 	if (t - last_seen >= REFRESH_S) {
 		out->last_seen = (time_t)t;
-		xf_stmt *up = xf_stmt_prepare(s,
-					      "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2",
-					      errs);
-		if (up == NULL)
-			goto out;
-		int w = -1;
-		if (xf_stmt_bind_int(up, 1, t) != 0 || xf_stmt_bind_text(up, 2, th) != 0)
-			xf_errs_add(errs, "内存不足 (out of memory)");
-		else
-			w = run_done(up, errs);
-		xf_stmt_finalize(up);
-		if (w != 0)
+		if (xf_query_exec(s, "UPDATE sessions SET last_seen = $1 WHERE token_hash = $2", errs,
+				  XF_IN(t), XF_IN(th)) != 0)
 			goto out;
 	}
 	if (principal_roles(s, arena, out, errs) != 0)
@@ -1467,30 +1236,20 @@ int xf_auth_logout(xf_store *s, const char *token, xf_errs *errs)
 	token_hash(token, th);
 	bool owned = false, in_tx = false;
 	int rc = -1;
-	xf_stmt *st = NULL;
 	if (tx_open(s, &owned, errs) != 0)
 		return -1;
 	in_tx = true;
-	st = xf_stmt_prepare(s,
+	/* users.username is NOT NULL: the name is never empty. */
+	int f = xf_query_row(s,
 			     "SELECT u.username FROM sessions s JOIN users u ON u.id = s.user_id"
 			     " WHERE s.token_hash = $1",
-			     errs);
-	if (st == NULL)
+			     errs, XF_IN(th), XF_OUT_TEXT(name, sizeof(name)));
+	if (f < 0)
 		goto out;
-	if (xf_stmt_bind_text(st, 1, th) != 0) {
-		xf_errs_add(errs, "内存不足 (out of memory)");
-		goto out;
-	}
-	xf_step r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	if (r == XF_STEP_DONE) {
+	if (f == 1) {
 		rc = 0; /* nothing to end */
 		goto out;
 	}
-	snprintf(name, sizeof(name), "%s", xf_stmt_text(st, 0) ? xf_stmt_text(st, 0) : "?");
-	xf_stmt_finalize(st);
-	st = NULL;
 	snprintf(object, sizeof(object), "user:%s", name);
 	if (delete_session(s, th, errs) != 0 ||
 	    audit(s, name, "logout", object, NULL, NULL, errs) != 0)
@@ -1500,7 +1259,6 @@ int xf_auth_logout(xf_store *s, const char *token, xf_errs *errs)
 		goto out;
 	rc = 0;
 out:
-	xf_stmt_finalize(st);
 	if (in_tx) {
 		if (rc == 0)
 			rc = tx_close(s, owned, errs); /* read only: ends the transaction */

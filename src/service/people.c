@@ -44,6 +44,7 @@
 #include "policy/policy.h"
 #include "service/people.h"
 #include "store/data.h"
+#include "store/query.h"
 
 #define NAME_MAX_CHARS 64   /* name */
 #define TEXT_MAX_CHARS 64   /* staff_no, role */
@@ -151,12 +152,16 @@ static int show_len(const char *s)
 	return (int)n;
 }
 
+/* What a failed bind says here (xf_query's default is "内存不足"). */
+#define BIND_FAILED_MSG "绑定参数失败 (cannot bind a parameter)"
+#define BIND_FAILED XF_BIND_MSG(BIND_FAILED_MSG)
+
 /* Prepares sql and binds $1 = a. NULL with a message. */
 static xf_stmt *prep_id(xf_store *s, const char *sql, long long a, xf_errs *errs)
 {
 	xf_stmt *st = xf_stmt_prepare(s, sql, errs);
 	if (st && xf_stmt_bind_int(st, 1, a) != 0) {
-		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
+		xf_errs_add(errs, BIND_FAILED_MSG);
 		xf_stmt_finalize(st);
 		return NULL;
 	}
@@ -468,23 +473,8 @@ out:
 int xf_people_unit_of(xf_store *s, long long person_id, long long *unit_id, xf_errs *errs)
 {
 	*unit_id = 0;
-	xf_stmt *st = prep_id(s, "SELECT unit_id FROM people WHERE id = $1", person_id, errs);
-	if (st == NULL)
-		return -1;
-	int rc;
-	switch (xf_stmt_step(st, errs)) {
-	case XF_STEP_ROW:
-		*unit_id = xf_stmt_is_null(st, 0) ? 0 : xf_stmt_int(st, 0);
-		rc = 0;
-		break;
-	case XF_STEP_DONE:
-		rc = 1;
-		break;
-	default:
-		rc = -1;
-	}
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s, "SELECT unit_id FROM people WHERE id = $1", errs, BIND_FAILED,
+			    XF_IN(person_id), XF_OUT(unit_id));
 }
 
 int xf_people_get_json(xf_store *s, const xf_unit_scope *scope, long long person_id,
@@ -734,30 +724,12 @@ static void check_field(int fi, const cJSON *v, pvals *nv, xf_errs *errs)
 /* Reads a person's values in the transaction; 1 when gone. */
 static int load_person(xf_store *s, long long id, pvals *v, xf_errs *errs)
 {
-	static const int cols[] = {F_NAME, F_STAFF_NO, F_ID_CARD, F_PHONE, F_ROLE, F_JOINED};
-	xf_stmt *st = prep_id(s, "SELECT name, staff_no, id_card, phone, role, joined, unit_id,"
-				 " active FROM people WHERE id = $1", id, errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	xf_step r = xf_stmt_step(st, errs);
-	if (r != XF_STEP_ROW) {
-		rc = r == XF_STEP_DONE ? 1 : -1;
-		goto out;
-	}
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		const char *t = xf_stmt_text(st, (int)i);
-		if (t && (v->text[cols[i]] = strdup(t)) == NULL) {
-			oom(errs);
-			goto out;
-		}
-	}
-	v->unit_id = xf_stmt_is_null(st, 6) ? 0 : xf_stmt_int(st, 6);
-	v->active = xf_stmt_int(st, 7) != 0;
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
+	return xf_query_row(s, "SELECT name, staff_no, id_card, phone, role, joined, unit_id,"
+			    " active FROM people WHERE id = $1", errs, BIND_FAILED, XF_IN(id),
+			    XF_OUT(&v->text[F_NAME]), XF_OUT(&v->text[F_STAFF_NO]),
+			    XF_OUT(&v->text[F_ID_CARD]), XF_OUT(&v->text[F_PHONE]),
+			    XF_OUT(&v->text[F_ROLE]), XF_OUT(&v->text[F_JOINED]),
+			    XF_OUT(&v->unit_id), XF_OUT(&v->active));
 }
 
 static bool same_text(const char *a, const char *b)
@@ -799,59 +771,29 @@ static cJSON *audit_value(int fi, const pvals *v)
 static int check_in_db(xf_store *s, const xf_unit_scope *scope, long long person_id,
 		       const bool given[F_COUNT], const pvals *old, const pvals *nv, xf_errs *errs)
 {
-	xf_stmt *st = NULL;
-	int rc = -1;
-	xf_step r;
 	if (given[F_STAFF_NO] && field_changed(F_STAFF_NO, old, nv)) {
-		st = xf_stmt_prepare(s, "SELECT name FROM people WHERE staff_no = $1 AND id <> $2",
-				     errs);
-		if (st == NULL)
-			goto out;
-		if ((xf_stmt_bind_text(st, 1, nv->text[F_STAFF_NO]) |
-		     xf_stmt_bind_int(st, 2, person_id)) != 0) {
-			xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
-			goto out;
-		}
-		r = xf_stmt_step(st, errs);
-		if (r == XF_STEP_ERROR)
-			goto out;
-		if (r == XF_STEP_ROW)
+		char *holder = NULL;
+		int f = xf_query_row(s, "SELECT name FROM people WHERE staff_no = $1 AND id <> $2",
+				     errs, BIND_FAILED, XF_IN(nv->text[F_STAFF_NO]), XF_IN(person_id),
+				     XF_OUT(&holder));
+		if (f < 0)
+			return -1;
+		if (f == 0)
 			xf_errs_add(errs, "staff_no: 工号 %s 已被 %s 使用", nv->text[F_STAFF_NO],
-				    xf_stmt_text(st, 0));
-		xf_stmt_finalize(st);
-		st = NULL;
+				    holder);
+		free(holder);
 	}
 	if (given[F_UNIT_ID] && field_changed(F_UNIT_ID, old, nv)) {
-		st = prep_id(s, "SELECT id FROM units WHERE id = $1", nv->unit_id, errs);
-		if (st == NULL)
-			goto out;
-		r = xf_stmt_step(st, errs);
-		if (r == XF_STEP_ERROR)
-			goto out;
+		int f = xf_query_row(s, "SELECT id FROM units WHERE id = $1", errs, BIND_FAILED,
+				     XF_IN(nv->unit_id));
+		if (f < 0)
+			return -1;
 		/* Out of scope reads as missing: a reviewer learns nothing of
 		 * other units. */
-		if (r != XF_STEP_ROW || !unit_in_scope(scope, nv->unit_id))
+		if (f == 1 || !unit_in_scope(scope, nv->unit_id))
 			xf_errs_add(errs, "unit_id: 单位 %lld 不存在", nv->unit_id);
 	}
-	rc = 0;
-out:
-	xf_stmt_finalize(st);
-	return rc;
-}
-
-/* Runs fixed-shape SQL with $1 = a, $2 = b and no rows. */
-static int exec_ids(xf_store *s, const char *sql, long long a, long long b, xf_errs *errs)
-{
-	xf_stmt *st = prep_id(s, sql, a, errs);
-	if (st == NULL)
-		return -1;
-	int rc = -1;
-	if (xf_stmt_bind_int(st, 2, b) != 0)
-		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
-	else if (xf_stmt_step(st, errs) == XF_STEP_DONE)
-		rc = 0;
-	xf_stmt_finalize(st);
-	return rc;
+	return 0;
 }
 
 /* Writes one audit row with before/after as compact JSON. */
@@ -993,8 +935,8 @@ int xf_people_update(xf_store *s, const xf_unit_scope *scope, long long person_i
 	}
 	/* xf_data_person_update does not write `active`. */
 	if (nv.active != old.active &&
-	    exec_ids(s, "UPDATE people SET active = $2 WHERE id = $1", person_id,
-		     nv.active ? 1 : 0, errs) != 0)
+	    xf_query_exec(s, "UPDATE people SET active = $2 WHERE id = $1", errs, BIND_FAILED,
+			  XF_IN(person_id), XF_IN(nv.active ? 1 : 0)) != 0)
 		goto out;
 	if (audit_json(s, actor, "person.update", person_id, before, after, errs) != 0 ||
 	    xf_store_commit(s, errs) != 0)
@@ -1392,22 +1334,10 @@ int xf_people_reveal_json(xf_store *s, long long person_id, const char *actor, F
 {
 	char *id_card = NULL, *phone = NULL;
 	int rc = -1;
-	xf_stmt *st = prep_id(s, "SELECT id_card, phone FROM people WHERE id = $1", person_id,
-			      errs);
-	if (st == NULL)
-		return -1;
-	xf_step r = xf_stmt_step(st, errs);
-	if (r != XF_STEP_ROW) {
-		rc = r == XF_STEP_DONE ? 1 : -1;
-		goto out;
-	}
-	const char *a = xf_stmt_text(st, 0), *b = xf_stmt_text(st, 1);
-	if ((a && (id_card = strdup(a)) == NULL) || (b && (phone = strdup(b)) == NULL)) {
-		oom(errs);
-		goto out;
-	}
-	xf_stmt_finalize(st);
-	st = NULL;
+	int got = xf_query_row(s, "SELECT id_card, phone FROM people WHERE id = $1", errs,
+			       BIND_FAILED, XF_IN(person_id), XF_OUT(&id_card), XF_OUT(&phone));
+	if (got != 0)
+		return got;
 	/* The audit row first: no number leaves without its record. */
 	if (audit_json(s, actor, "person.reveal", person_id, NULL, NULL, errs) != 0)
 		goto out;
@@ -1420,7 +1350,6 @@ int xf_people_reveal_json(xf_store *s, long long person_id, const char *actor, F
 	xf_jw_obj_end(&w);
 	rc = 0;
 out:
-	xf_stmt_finalize(st);
 	free(id_card);
 	free(phone);
 	return rc;
@@ -1684,27 +1613,13 @@ int xf_units_get_json(xf_store *s, const xf_unit_scope *scope, long long unit_id
 	xf_step r;
 	if (!unit_in_scope(scope, unit_id))
 		return 1;
-	xf_stmt *st = prep_id(s, UNIT_POLICY_SQL, unit_id, errs);
-	if (st == NULL)
-		return -1;
-	if (xf_stmt_bind_int(st, 2, year) != 0) {
-		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
+	xf_stmt *st = NULL;
+	if (xf_query_row(s, UNIT_POLICY_SQL, errs, BIND_FAILED, XF_IN(unit_id), XF_IN(year),
+			 XF_OUT(&policy)) < 0 ||
+	    xf_query_row(s, UNIT_SUBTREE_CTE " SELECT count(*) FROM people WHERE active = 1"
+					     " AND unit_id IN (SELECT id FROM sub)",
+			 errs, BIND_FAILED, XF_IN(unit_id), XF_OUT(&people)) != 0)
 		goto out;
-	}
-	r = xf_stmt_step(st, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	if (r == XF_STEP_ROW && (policy = dup_or_null(xf_stmt_text(st, 0))) == NULL) {
-		oom(errs);
-		goto out;
-	}
-	xf_stmt_finalize(st);
-	st = prep_id(s, UNIT_SUBTREE_CTE " SELECT count(*) FROM people WHERE active = 1"
-				      " AND unit_id IN (SELECT id FROM sub)", unit_id, errs);
-	if (st == NULL || xf_stmt_step(st, errs) != XF_STEP_ROW)
-		goto out;
-	people = xf_stmt_int(st, 0);
-	xf_stmt_finalize(st);
 	st = prep_id(s, "SELECT u.id, u.code, u.name, u.kind, u.parent_id, pu.code, pu.name"
 			" FROM units u LEFT JOIN units pu ON pu.id = u.parent_id WHERE u.id = $1",
 		     unit_id, errs);
