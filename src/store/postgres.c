@@ -17,9 +17,25 @@
  * result is fetched whole: those are small look-ups.
  *
  * A statement run a second time (reset and stepped again, as the importers
- * do once per row) is prepared on the server (xf_sN) and from then on only
- * executed, which saves the parse and plan of every row; one run once
- * costs no extra round trip.
+ * do once per row, or finalized and taken back from store.c's statement
+ * cache by the next prepare of the same SQL, as every request does) is
+ * prepared on the server (xf_sN) and from then on only executed, which
+ * saves the parse and plan of every run for the life of the connection;
+ * one run once costs no extra round trip. A server-side statement is not
+ * transactional: it survives a rollback, and one whose PQprepare failed
+ * (in an aborted transaction, say) was never made, so st->prepared is set
+ * only on success. After a transaction that failed, the cached (idle)
+ * statements are deallocated nonetheless: the connection is then as a
+ * fresh one (tests/unit/store/test_pg_stream.c holds us to that), and
+ * they are prepared again at their next reuse. A new server session (a
+ * connection reset; nothing here resets one today, but libpq's PQreset
+ * keeps the PGconn) has none of the old one's statements: each records
+ * the backend's process id it was prepared in, and one that is missing
+ * all the same (DEALLOCATE ALL by someone else) is prepared again once
+ * where that aborts nothing (outside a transaction). SELECTs inside a
+ * transaction stream through cursors declared over the SQL text (a cursor
+ * cannot be declared over a prepared statement), so they are parsed and
+ * planned each run whatever the cache holds.
  *
  * Note a difference: an error inside a PostgreSQL transaction aborts the
  * whole transaction; the caller must roll back (commit then fails). */
@@ -281,6 +297,8 @@ out:
 #define PG_CLOSE_BATCH 32   /* exhausted cursors closed together, in one round trip */
 #define PG_DEALLOC_MAX 64   /* prepared statements waiting for their DEALLOCATE */
 
+typedef struct pg_stmt pg_stmt;
+
 /* A connection and what its statements share. Transactions are tracked
  * here (begin/commit/rollback) because a cursor can only be declared in a
  * transaction and lives only as long as it. */
@@ -291,6 +309,8 @@ typedef struct pg_db {
 	unsigned long long cursors;   /* the last cursor name given: xf_c1, xf_c2, ... */
 	unsigned long long prepared;  /* the last prepared statement name given: xf_s1, ... */
 	size_t nstmts;                /* statements not yet finalized */
+	pg_stmt *stmts;               /* all of them (cached ones included), linked */
+	int pid;                      /* the server process of the session (PQbackendPID) */
 	bool closed;                  /* pg_close ran: the last finalize frees this */
 	/* Exhausted cursors of the current transaction not yet closed: they
 	 * hold no more rows, so they are closed PG_CLOSE_BATCH at a time
@@ -298,9 +318,10 @@ typedef struct pg_db {
 	 * the rest). A cursor with rows left is closed at once. */
 	unsigned long long to_close[PG_CLOSE_BATCH];
 	int nto_close;
-	/* Prepared statements finalized while the transaction had failed
-	 * (the server then refuses DEALLOCATE): deallocated when it ends.
-	 * Beyond PG_DEALLOC_MAX they stay until the connection closes. */
+	/* Prepared statements finalized (evicted from store.c's cache, or
+	 * forgotten after a failed transaction), deallocated together outside
+	 * any transaction block: when the queue is full or a transaction
+	 * ends. What is left at close goes with the session. */
 	unsigned long long to_dealloc[PG_DEALLOC_MAX];
 	int nto_dealloc;
 } pg_db;
@@ -370,6 +391,7 @@ static void *pg_open(const char *url, xf_store_mode mode, xf_errs *errs)
 		free(db);
 		return NULL;
 	}
+	db->pid = PQbackendPID(db->conn);
 	return db;
 }
 
@@ -403,16 +425,58 @@ static int pg_begin(void *h, xf_errs *errs)
 	return 0;
 }
 
-/* The transaction is over, committed or not: its cursors went with it;
- * the prepared statements that waited for its end are deallocated. */
-static void tx_ended(pg_db *db)
+/* Notices a new server session (a connection reset: same PGconn, another
+ * backend process): the old session's cursors and statements are gone,
+ * and nothing queued for it must be sent to the new one. True when the
+ * session is the one the statements were made in. */
+static bool same_session(pg_db *db)
+{
+	int pid = PQbackendPID(db->conn);
+	if (pid == db->pid)
+		return true;
+	db->pid = pid;
+	db->nto_close = 0;
+	db->nto_dealloc = 0;
+	return false;
+}
+
+/* Sends the queued DEALLOCATEs, in one round trip, when outside a
+ * transaction block: inside one, a DEALLOCATE that failed (a statement
+ * gone with a reset) would abort the caller's transaction. */
+static void dealloc_flush(pg_db *db)
+{
+	if (db->nto_dealloc == 0 || db->conn == NULL || !same_session(db) ||
+	    PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return;
+	run_names(db->conn, "DEALLOCATE", "xf_s", db->to_dealloc, db->nto_dealloc);
+	db->nto_dealloc = 0;
+}
+
+/* Queues statement xf_s<id> for DEALLOCATE. With the queue full inside a
+ * transaction it is left on the server until the connection closes (a
+ * name is never given twice, so that costs only the server's memory). */
+static void dealloc_later(pg_db *db, unsigned long long id)
+{
+	if (db->nto_dealloc == PG_DEALLOC_MAX)
+		dealloc_flush(db);
+	if (db->nto_dealloc < PG_DEALLOC_MAX)
+		db->to_dealloc[db->nto_dealloc++] = id;
+}
+
+static void prepared_release(pg_stmt *st);
+static void forget_idle(pg_db *db);
+
+/* The transaction is over, committed or not: its cursors went with it.
+ * After one that failed, the cached statements' server-side statements
+ * are forgotten (see the top of the file); then the queued DEALLOCATEs
+ * are sent. */
+static void tx_ended(pg_db *db, bool failed)
 {
 	db->in_tx = false;
 	db->nto_close = 0;
-	if (db->nto_dealloc > 0 && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
-		run_names(db->conn, "DEALLOCATE", "xf_s", db->to_dealloc, db->nto_dealloc);
-		db->nto_dealloc = 0;
-	}
+	if (failed)
+		forget_idle(db);
+	dealloc_flush(db);
 }
 
 static int pg_commit(void *h, xf_errs *errs)
@@ -432,15 +496,16 @@ static int pg_commit(void *h, xf_errs *errs)
 		rc = -1;
 	}
 	PQclear(r);
-	tx_ended(db); /* a failed COMMIT ends the transaction too */
+	tx_ended(db, rc != 0); /* a failed COMMIT ends the transaction too */
 	return rc;
 }
 
 static void pg_rollback(void *h)
 {
 	pg_db *db = h;
+	bool failed = PQtransactionStatus(db->conn) == PQTRANS_INERROR;
 	PQclear(PQexec(db->conn, "ROLLBACK"));
-	tx_ended(db);
+	tx_ended(db, failed);
 }
 
 static int pg_schema_version(void *h, int *version, xf_errs *errs)
@@ -624,7 +689,7 @@ static int pg_reset(const char *url, xf_errs *errs)
  * the statement runs. */
 #define PG_MAX_PARAMS 100
 
-typedef struct pg_stmt {
+struct pg_stmt {
 	pg_db *db;
 	char *sql;
 	bool rows;                   /* SELECT or WITH: streamed inside a transaction */
@@ -635,10 +700,13 @@ typedef struct pg_stmt {
 	bool ran;
 	unsigned runs;               /* runs without a cursor; the second prepares it */
 	unsigned long long prepared; /* its server-side statement xf_sN, 0 for none */
+	int prepared_pid;            /* the session (pg_db.pid) it was prepared in */
+	bool idle;                   /* in store.c's cache, reset: nobody holds it */
+	pg_stmt *prev, *next;        /* in db->stmts */
 	unsigned long long cursor;   /* its open cursor xf_cN, 0 for none */
 	unsigned long long cursor_tx;/* the transaction (pg_db.tx) the cursor lives in */
 	bool cursor_end;             /* the cursor has given its last row */
-} pg_stmt;
+};
 
 /* True when sql begins, after white space, with the word SELECT or WITH. */
 static bool returns_rows(const char *sql)
@@ -670,6 +738,10 @@ static void *pg_prepare(void *h, const char *sql, xf_errs *errs)
 	st->db = db;
 	st->rows = returns_rows(sql);
 	st->row = -1;
+	st->next = db->stmts;
+	if (db->stmts)
+		db->stmts->prev = st;
+	db->stmts = st;
 	db->nstmts++;
 	return st;
 }
@@ -713,30 +785,67 @@ static int pg_bind_null(void *h, int i)
 	return set_param(h, i, NULL);
 }
 
+/* True when r failed because its prepared statement does not exist on
+ * the server (SQLSTATE 26000: DEALLOCATE ALL or DISCARD run behind our
+ * back). */
+static bool statement_missing(const PGresult *r)
+{
+	const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	return code && strcmp(code, "26000") == 0;
+}
+
+/* Prepares st on the server as the next xf_sN. NULL on success, else the
+ * failed result (its message is the statement's error). */
+static PGresult *prepare_on_server(pg_stmt *st)
+{
+	pg_db *db = st->db;
+	unsigned long long id = db->prepared + 1;
+	char name[32];
+	snprintf(name, sizeof(name), "xf_s%llu", id);
+	/* Parameter types are left to the server, as PQexecParams does. */
+	PGresult *r = PQprepare(db->conn, name, st->sql, 0, NULL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		return r; /* not made: st stays unprepared, the name free */
+	PQclear(r);
+	db->prepared = id;
+	st->prepared = id;
+	st->prepared_pid = db->pid;
+	return NULL;
+}
+
 /* Runs st whole, its result in one PGresult (never NULL-checked by the
  * caller beyond result_ok). The first run sends the SQL with its values
  * (parse, plan, execute in one round trip); the second prepares it as
- * xf_sN, and every run from then on only executes it. */
+ * xf_sN, and every run from then on, in this xf_stmt or a later one that
+ * takes it from the cache, only executes it. */
 static PGresult *run_whole(pg_stmt *st)
 {
 	pg_db *db = st->db;
 	const char *const *vals = (const char *const *)st->vals;
 	char name[32];
+	if (!same_session(db) || st->prepared_pid != db->pid)
+		st->prepared = 0; /* made in a session that is gone */
 	if (st->prepared == 0 && st->runs++ == 0)
 		return PQexecParams(db->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
-	if (st->prepared == 0) {
-		unsigned long long id = db->prepared + 1;
-		snprintf(name, sizeof(name), "xf_s%llu", id);
-		/* Parameter types are left to the server, as PQexecParams does. */
-		PGresult *r = PQprepare(db->conn, name, st->sql, 0, NULL);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			return r; /* its message is the statement's error */
-		PQclear(r);
-		db->prepared = id;
-		st->prepared = id;
+	for (int attempt = 0;; attempt++) {
+		if (st->prepared == 0) {
+			PGresult *failed = prepare_on_server(st);
+			if (failed)
+				return failed;
+		}
+		snprintf(name, sizeof(name), "xf_s%llu", st->prepared);
+		PGresult *r = PQexecPrepared(db->conn, name, st->nparams, vals, NULL, NULL, 0);
+		/* Gone from the server: prepared again, once, where the failure
+		 * aborted nothing (outside a transaction block; inside one the
+		 * caller's transaction has failed and must roll back). */
+		if (attempt == 0 && statement_missing(r) &&
+		    PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+			PQclear(r);
+			st->prepared = 0;
+			continue;
+		}
+		return r;
 	}
-	snprintf(name, sizeof(name), "xf_s%llu", st->prepared);
-	return PQexecPrepared(db->conn, name, st->nparams, vals, NULL, NULL, 0);
 }
 
 /* Declares st's cursor over its SQL with its values. 0, or -1 with a
@@ -825,21 +934,31 @@ static void cursor_release(pg_stmt *st)
 	}
 }
 
-/* Lets go of st's prepared statement: DEALLOCATE now, or, while the
- * transaction has failed (DEALLOCATE refused), when it ends. */
+/* Lets go of st's prepared statement: queued for DEALLOCATE (see
+ * dealloc_later); nothing when the connection or its session is gone. */
 static void prepared_release(pg_stmt *st)
 {
 	pg_db *db = st->db;
 	unsigned long long id = st->prepared;
 	st->prepared = 0;
-	if (id == 0 || db->conn == NULL)
+	if (id == 0 || db->conn == NULL || !same_session(db) || st->prepared_pid != db->pid)
 		return;
-	if (PQtransactionStatus(db->conn) == PQTRANS_INERROR) {
-		if (db->nto_dealloc < PG_DEALLOC_MAX)
-			db->to_dealloc[db->nto_dealloc++] = id;
-		return;
-	}
-	run_names(db->conn, "DEALLOCATE", "xf_s", &id, 1);
+	dealloc_later(db, id);
+}
+
+/* After a failed transaction: the statements in store.c's cache let go of
+ * their server-side statements (prepared again at their next reuse).
+ * Those a caller holds keep theirs: they exist and may run again. */
+static void forget_idle(pg_db *db)
+{
+	for (pg_stmt *st = db->stmts; st; st = st->next)
+		if (st->idle)
+			prepared_release(st);
+}
+
+static void pg_stmt_idle(void *h, bool idle)
+{
+	((pg_stmt *)h)->idle = idle;
 }
 
 static int pg_step(void *h, xf_errs *errs)
@@ -945,6 +1064,12 @@ static void pg_finalize(void *h)
 	pg_db *db = st->db;
 	pg_stmt_reset(st);
 	prepared_release(st);
+	if (st->prev)
+		st->prev->next = st->next;
+	else
+		db->stmts = st->next;
+	if (st->next)
+		st->next->prev = st->prev;
 	free(st->sql);
 	free(st);
 	db->nstmts--;
@@ -979,4 +1104,5 @@ const xf_store_ops xf_store_postgres_ops = {
 	.col_is_null = pg_col_is_null,
 	.stmt_reset = pg_stmt_reset,
 	.finalize = pg_finalize,
+	.stmt_idle = pg_stmt_idle,
 };

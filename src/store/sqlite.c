@@ -426,7 +426,10 @@ static void *lite_prepare(void *h, const char *sql, xf_errs *errs)
 		xf_errs_add(errs, "内存不足 (out of memory)");
 		return NULL;
 	}
-	int rc = sqlite3_prepare_v2(db, text, -1, &st, NULL);
+	/* PERSISTENT: store.c keeps the statement for reuse (its cache of
+	 * finalized statements), so SQLite should not take its memory from
+	 * the lookaside meant for short-lived ones. */
+	int rc = sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	free(text);
 	if (rc != SQLITE_OK) {
 		xf_errs_add(errs, "SQLite：语句准备失败：%s (prepare failed)", sqlite3_errmsg(db));
@@ -486,6 +489,9 @@ static int lite_col_is_null(void *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL;
 }
 
+/* Also what store.c does to a finalized statement before it keeps it: a
+ * reset statement holds no read transaction (no lock, no old WAL
+ * snapshot pinned). */
 static void lite_stmt_reset(void *st)
 {
 	sqlite3_reset(st);

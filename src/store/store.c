@@ -1,16 +1,33 @@
 /* store: the backend-independent part: URLs, opening with the schema check,
- * transactions, and routing every call through the backend's table. */
+ * transactions, routing every call through the backend's table, and the
+ * per-store cache of prepared statements (see xf_stmt in store.h). */
 #include "store/store.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+struct xf_stmt {
+	xf_store *s;
+	void *h;                 /* the backend's handle */
+	char *sql;               /* the cache's key: the text as prepared */
+	size_t len;
+	uint64_t hash;
+	unsigned long long used; /* the store's clock when last put in the cache */
+};
+
 struct xf_store {
 	const xf_store_ops *ops;
 	void *db;
 	xf_store_kind kind;
 	bool in_tx;
+	bool closed;             /* xf_store_close ran: the last finalize frees this */
+	size_t live;             /* statements handed out and not yet finalized */
+	/* Finalized statements kept for reuse, in no order; idle (reset, no
+	 * bindings, no cursor), never one that a caller holds. */
+	xf_stmt *cache[XF_STMT_CACHE_MAX];
+	int ncache;
+	unsigned long long clock; /* counts puts: the least recently used has the smallest */
 };
 
 static bool starts_with(const char *s, const char *prefix)
@@ -171,6 +188,15 @@ fail:
 	return NULL;
 }
 
+static void stmt_free(xf_stmt *st)
+{
+	st->s->ops->finalize(st->h);
+	free(st->sql);
+	free(st);
+}
+
+/* Statements still open keep the store's memory (not its connection)
+ * until their finalize, as the backends keep theirs. */
 void xf_store_close(xf_store *s)
 {
 	if (s == NULL)
@@ -178,7 +204,17 @@ void xf_store_close(xf_store *s)
 	if (s->db) {
 		if (s->in_tx)
 			xf_store_rollback(s);
+		/* Before the connection closes: SQLite refuses to close one
+		 * with statements not finalized. */
+		for (int i = 0; i < s->ncache; i++)
+			stmt_free(s->cache[i]);
+		s->ncache = 0;
 		s->ops->close(s->db);
+		s->db = NULL;
+	}
+	if (s->live > 0) {
+		s->closed = true;
+		return;
 	}
 	free(s);
 }
@@ -278,53 +314,108 @@ int xf_store_reset_for_tests(const char *url, xf_errs *errs)
 	return rc;
 }
 
-/* ---- statements: routed to the backend ---- */
+/* ---- statements: routed to the backend, kept in the cache ---- */
 
-struct xf_stmt {
-	const xf_store_ops *ops;
-	void *h;
-};
+/* FNV-1a: the cache compares texts only when hash and length agree. */
+static uint64_t sql_hash(const char *sql, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)sql[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Takes the cached statement of exactly this text out of the cache; NULL
+ * when there is none. */
+static xf_stmt *cache_take(xf_store *s, const char *sql, size_t len, uint64_t hash)
+{
+	for (int i = 0; i < s->ncache; i++) {
+		xf_stmt *st = s->cache[i];
+		if (st->hash != hash || st->len != len || memcmp(st->sql, sql, len) != 0)
+			continue;
+		s->cache[i] = s->cache[--s->ncache];
+		if (s->ops->stmt_idle)
+			s->ops->stmt_idle(st->h, false);
+		return st;
+	}
+	return NULL;
+}
+
+/* Puts a reset statement in the cache; when it is full, the least
+ * recently used one is really finalized to make room. */
+static void cache_put(xf_store *s, xf_stmt *st)
+{
+	if (s->ops->stmt_idle)
+		s->ops->stmt_idle(st->h, true);
+	st->used = ++s->clock;
+	if (s->ncache < XF_STMT_CACHE_MAX) {
+		s->cache[s->ncache++] = st;
+		return;
+	}
+	int oldest = 0;
+	for (int i = 1; i < s->ncache; i++)
+		if (s->cache[i]->used < s->cache[oldest]->used)
+			oldest = i;
+	stmt_free(s->cache[oldest]);
+	s->cache[oldest] = st;
+}
 
 xf_stmt *xf_stmt_prepare(xf_store *s, const char *sql, xf_errs *errs)
 {
-	xf_stmt *st = malloc(sizeof(*st));
-	if (st == NULL) {
+	size_t len = strlen(sql);
+	uint64_t hash = sql_hash(sql, len);
+	xf_stmt *st = cache_take(s, sql, len, hash);
+	if (st) {
+		s->live++;
+		return st;
+	}
+	st = calloc(1, sizeof(*st));
+	char *copy = malloc(len + 1);
+	if (st == NULL || copy == NULL) {
+		free(st);
+		free(copy);
 		xf_errs_add(errs, "内存不足 (out of memory)");
 		return NULL;
 	}
-	st->ops = s->ops;
+	memcpy(copy, sql, len + 1);
+	st->sql = copy;
+	st->len = len;
+	st->hash = hash;
+	st->s = s;
 	st->h = s->ops->prepare(s->db, sql, errs);
 	if (st->h == NULL) {
 		errs->internal = true;
+		free(st->sql);
 		free(st);
 		return NULL;
 	}
+	s->live++;
 	return st;
 }
 
 int xf_stmt_bind_text(xf_stmt *st, int i, const char *v)
 {
-	return v ? st->ops->bind_text(st->h, i, v) : st->ops->bind_null(st->h, i);
+	return v ? st->s->ops->bind_text(st->h, i, v) : st->s->ops->bind_null(st->h, i);
 }
 
 int xf_stmt_bind_int(xf_stmt *st, int i, long long v)
 {
-	return st->ops->bind_int(st->h, i, v);
+	return st->s->ops->bind_int(st->h, i, v);
 }
 
 int xf_stmt_bind_double(xf_stmt *st, int i, double v)
 {
-	return st->ops->bind_double(st->h, i, v);
+	return st->s->ops->bind_double(st->h, i, v);
 }
 
 int xf_stmt_bind_null(xf_stmt *st, int i)
 {
-	return st->ops->bind_null(st->h, i);
+	return st->s->ops->bind_null(st->h, i);
 }
 
 xf_step xf_stmt_step(xf_stmt *st, xf_errs *errs)
 {
-	xf_step r = (xf_step)st->ops->step(st->h, errs);
+	xf_step r = (xf_step)st->s->ops->step(st->h, errs);
 	if (r == XF_STEP_ERROR)
 		errs->internal = true;
 	return r;
@@ -332,33 +423,43 @@ xf_step xf_stmt_step(xf_stmt *st, xf_errs *errs)
 
 const char *xf_stmt_text(xf_stmt *st, int col)
 {
-	return st->ops->col_text(st->h, col);
+	return st->s->ops->col_text(st->h, col);
 }
 
 long long xf_stmt_int(xf_stmt *st, int col)
 {
-	return st->ops->col_int(st->h, col);
+	return st->s->ops->col_int(st->h, col);
 }
 
 double xf_stmt_double(xf_stmt *st, int col)
 {
-	return st->ops->col_double(st->h, col);
+	return st->s->ops->col_double(st->h, col);
 }
 
 int xf_stmt_is_null(xf_stmt *st, int col)
 {
-	return st->ops->col_is_null(st->h, col);
+	return st->s->ops->col_is_null(st->h, col);
 }
 
 void xf_stmt_reset(xf_stmt *st)
 {
-	st->ops->stmt_reset(st->h);
+	st->s->ops->stmt_reset(st->h);
 }
 
+/* Back to the cache, reset; after xf_store_close, really finalized (and
+ * the store's memory freed with the last one). */
 void xf_stmt_finalize(xf_stmt *st)
 {
 	if (st == NULL)
 		return;
-	st->ops->finalize(st->h);
-	free(st);
+	xf_store *s = st->s;
+	s->live--;
+	if (s->closed) {
+		stmt_free(st);
+		if (s->live == 0)
+			free(s);
+		return;
+	}
+	s->ops->stmt_reset(st->h);
+	cache_put(s, st);
 }

@@ -104,7 +104,19 @@ int xf_store_reset_for_tests(const char *url, xf_errs *errs);
 /* Statements: SQL written once for both backends, with parameters $1..$n
  * (both SQLite and PostgreSQL read that form), INSERT ... ON CONFLICT and
  * RETURNING. Values are always bound, never put into the SQL text.
- * A statement belongs to its store and is valid until finalized. */
+ * A statement belongs to its store and is valid until finalized.
+ *
+ * Finalizing keeps the prepared statement for the store: its handle is
+ * reset (bindings cleared, a PostgreSQL cursor closed) and put in a cache
+ * of the store's last XF_STMT_CACHE_MAX finalized statements, keyed by the
+ * exact SQL text; the next xf_stmt_prepare of the same text on that store
+ * takes it back instead of preparing again (the least recently finalized
+ * beyond the cap is really finalized). A statement of the same text still
+ * open is never shared: a second prepare gets a handle of its own. To a
+ * caller nothing changes but the time: an error in the SQL still shows at
+ * prepare (SQLite) or at the first step (PostgreSQL), every time.
+ * xf_store_close finalizes the cache. */
+#define XF_STMT_CACHE_MAX 64
 typedef struct xf_stmt xf_stmt;
 
 typedef enum xf_step { XF_STEP_ERROR = -1, XF_STEP_DONE = 0, XF_STEP_ROW = 1 } xf_step;
@@ -160,6 +172,10 @@ typedef struct xf_store_ops {
 	int (*col_is_null)(void *st, int col);
 	void (*stmt_reset)(void *st);
 	void (*finalize)(void *st);
+	/* Optional (NULL: nothing to do). store.c's statement cache tells the
+	 * backend when a handle goes into the cache, reset (idle true), and
+	 * when it is taken out again for a new xf_stmt (idle false). */
+	void (*stmt_idle)(void *st, bool idle);
 } xf_store_ops;
 
 extern const xf_store_ops xf_store_sqlite_ops;
