@@ -83,13 +83,13 @@ FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(GEN_SRC:build/%=%))
 fuzz: $(FUZZ_BIN)
 build/fuzz/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 build/fuzz/%: fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+	$(FUZZ_CC) $(CSTD) -Isrc -Ibuild/gen $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -MMD -MP -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 # One binary per benchmark: bench/bench_X.c -> build/bench_X.
 BENCH_BIN := $(patsubst bench/%.c,build/%,$(BENCH_SRC))
