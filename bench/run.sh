@@ -40,6 +40,10 @@ if [ -f docs/benchmarks-notes.md ]; then
 	echo >>"$out.tmp"
 	cat docs/benchmarks-notes.md >>"$out.tmp"
 fi
+if [ -f docs/benchmarks-api.md ]; then # written by bench/run_api.sh
+	echo >>"$out.tmp"
+	cat docs/benchmarks-api.md >>"$out.tmp"
+fi
 if [ -f docs/benchmarks-store.md ]; then # written by bench/run_store.sh
 	echo >>"$out.tmp"
 	cat docs/benchmarks-store.md >>"$out.tmp"

@@ -321,9 +321,12 @@ if [ -n "${BENCH_NO_DOC:-}" ]; then
 	exit 0
 fi
 
-# Into docs/benchmarks.md: replace the section if it is there, else put it
+# The section on its own (bench/run.sh puts it back when it rewrites
+# docs/benchmarks.md), then into docs/benchmarks.md: replace the section
+# if it is there, else put it
 # before the storage section (bench/run_store.sh rewrites from that heading
 # to the end), else at the end.
+cp "$section_md" docs/benchmarks-api.md
 doc=docs/benchmarks.md
 [ -f "$doc" ] || echo "# Benchmarks" >"$doc"
 awk -v sec="$section_md" '
