@@ -104,18 +104,10 @@ static const scan_sql subtree_scans[XF_SCAN_COUNT] = {
 
 /* XF_LOAD_PERSON: point reads by the person's key (every person-keyed
  * table is clustered by person first). The people row carries the policy
- * of the person's own unit; when it has none, WALK_UP finds the nearest
+ * of the person's own unit; when it has none, XF_SCOPE_UNIT_POLICY finds the nearest
  * unit above with one (see xf_load_person_policy). History reads the few
  * runs of the policy first, then one key each (CROSS JOIN keeps SQLite to
  * that order), never every run's rows. */
-#define WALK_UP                                                                            \
-	"WITH RECURSIVE up(id, parent_id, depth) AS ("                                     \
-	" SELECT id, parent_id, 0 FROM units WHERE id = $1"                                \
-	" UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u"                   \
-	" JOIN up ON u.id = up.parent_id WHERE up.depth < 64)"                             \
-	" SELECT a.policy FROM up JOIN policy_assignments a ON a.unit_id = up.id"          \
-	" AND a.year = $2 ORDER BY up.depth LIMIT 1"
-
 static const scan_sql person_scans[XF_SCAN_COUNT] = {
 	[XF_SCAN_PEOPLE] = {"SELECT p.id, p.code, p.name, u.code, p.role, p.joined, u.id, u.name,"
 			    " a.policy, p.active FROM people p LEFT JOIN units u ON u.id = p.unit_id"
@@ -321,7 +313,7 @@ const char *xf_load_person_policy(xf_load *l)
 	/* The unit has no assignment for the year: the nearest unit above
 	 * that has one decides (an organisation's policy covers the units
 	 * under it). */
-	xf_stmt *st = xf_stmt_prepare(l->s, WALK_UP, l->errs);
+	xf_stmt *st = xf_stmt_prepare(l->s, XF_SCOPE_UNIT_POLICY, l->errs);
 	if (st == NULL)
 		return NULL;
 	if ((xf_stmt_bind_int(st, 1, xf_stmt_int(row, 6)) | xf_stmt_bind_int(st, 2, l->year)) != 0) {

@@ -43,6 +43,7 @@
 #include "io/jsonw.h"
 #include "policy/policy.h"
 #include "service/people.h"
+#include "service/scope.h"
 #include "store/data.h"
 #include "store/query.h"
 
@@ -1196,49 +1197,23 @@ static int person_policy(xf_store *s, long long person_id, int year, const xf_po
 			 xf_errs *errs)
 {
 	*out = NULL;
-	xf_stmt *unit = xf_stmt_prepare(s, "SELECT unit_id FROM people WHERE id = $1", errs);
-	xf_stmt *assigned = xf_stmt_prepare(s, "SELECT policy FROM policy_assignments"
-					       " WHERE unit_id = $1 AND year = $2", errs);
-	xf_stmt *parent = xf_stmt_prepare(s, "SELECT parent_id FROM units WHERE id = $1", errs);
-	int rc = -1;
-	if (unit == NULL || assigned == NULL || parent == NULL ||
-	    xf_stmt_bind_int(unit, 1, person_id) != 0)
-		goto out;
-	xf_step r = xf_stmt_step(unit, errs);
-	if (r == XF_STEP_ERROR)
-		goto out;
-	long long u = r == XF_STEP_ROW && !xf_stmt_is_null(unit, 0) ? xf_stmt_int(unit, 0) : 0;
-	/* Bounded: a cycle in bad data cannot loop forever. */
-	for (int depth = 0; u != 0 && depth < 64; depth++) {
-		xf_stmt_reset(assigned);
-		if (xf_stmt_bind_int(assigned, 1, u) != 0 || xf_stmt_bind_int(assigned, 2, year) != 0)
-			goto out;
-		r = xf_stmt_step(assigned, errs);
-		if (r == XF_STEP_ERROR)
-			goto out;
-		if (r == XF_STEP_ROW) {
-			xf_errs ignored;
-			xf_errs_init(&ignored);
-			*out = xf_policy_builtin_shared(xf_stmt_text(assigned, 0), &ignored);
-			xf_errs_cleanup(&ignored);
-			break;
-		}
-		xf_stmt_reset(parent);
-		if (xf_stmt_bind_int(parent, 1, u) != 0)
-			goto out;
-		r = xf_stmt_step(parent, errs);
-		if (r == XF_STEP_ERROR)
-			goto out;
-		u = r == XF_STEP_ROW && !xf_stmt_is_null(parent, 0) ? xf_stmt_int(parent, 0) : 0;
+	long long unit = 0;
+	char *ref = NULL;
+	int f = xf_query_row(s, "SELECT unit_id FROM people WHERE id = $1", errs, BIND_FAILED,
+			     XF_IN(person_id), XF_OUT(&unit));
+	if (f == 0 && unit != 0)
+		f = xf_query_row(s, XF_SCOPE_UNIT_POLICY, errs, BIND_FAILED, XF_IN(unit),
+				 XF_IN(year), XF_OUT(&ref));
+	if (f < 0)
+		return -1;
+	if (ref) {
+		xf_errs ignored;
+		xf_errs_init(&ignored);
+		*out = xf_policy_builtin_shared(ref, &ignored);
+		xf_errs_cleanup(&ignored);
+		free(ref);
 	}
-	rc = 0;
-out:
-	if (rc != 0 && xf_errs_count(errs) == 0)
-		xf_errs_add(errs, "读取人员的学分办法失败 (cannot read the person's policy)");
-	xf_stmt_finalize(unit);
-	xf_stmt_finalize(assigned);
-	xf_stmt_finalize(parent);
-	return rc;
+	return 0;
 }
 
 int xf_people_set_flags(xf_store *s, const xf_unit_scope *scope, long long person_id,
@@ -1591,15 +1566,6 @@ out:
 	return rc;
 }
 
-/* The ancestors-or-self of $1 with their distance, bounded against loops. */
-#define UNIT_POLICY_SQL                                                                    \
-	"WITH RECURSIVE up(id, parent_id, depth) AS ("                                      \
-	" SELECT id, parent_id, 0 FROM units WHERE id = $1"                                 \
-	" UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u"                    \
-	" JOIN up ON u.id = up.parent_id WHERE up.depth < 64)"                              \
-	" SELECT a.policy FROM up JOIN policy_assignments a ON a.unit_id = up.id"           \
-	" AND a.year = $2 ORDER BY up.depth LIMIT 1"
-
 #define UNIT_SUBTREE_CTE                                                                   \
 	"WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = $1"                      \
 	" UNION SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id)"
@@ -1614,7 +1580,7 @@ int xf_units_get_json(xf_store *s, const xf_unit_scope *scope, long long unit_id
 	if (!unit_in_scope(scope, unit_id))
 		return 1;
 	xf_stmt *st = NULL;
-	if (xf_query_row(s, UNIT_POLICY_SQL, errs, BIND_FAILED, XF_IN(unit_id), XF_IN(year),
+	if (xf_query_row(s, XF_SCOPE_UNIT_POLICY, errs, BIND_FAILED, XF_IN(unit_id), XF_IN(year),
 			 XF_OUT(&policy)) < 0 ||
 	    xf_query_row(s, UNIT_SUBTREE_CTE " SELECT count(*) FROM people WHERE active = 1"
 					     " AND unit_id IN (SELECT id FROM sub)",

@@ -32,6 +32,18 @@
 	" SELECT DISTINCT eff.policy FROM eff JOIN units u ON u.id = eff.unit_id"           \
 	" WHERE CAST($2 AS TEXT) IS NULL OR u.code = CAST($2 AS TEXT) ORDER BY eff.policy"
 
+/* The policy of one unit for a year — its own assignment, else the
+ * nearest unit above it with one: $1 the unit id, $2 the year; no row when
+ * none. The same reading as XF_SCOPE_EFF, for one unit (a person's view,
+ * a unit's page). Depth-bounded against cycles in bad data. */
+#define XF_SCOPE_UNIT_POLICY                                                               \
+	"WITH RECURSIVE up(id, parent_id, depth) AS ("                                      \
+	" SELECT id, parent_id, 0 FROM units WHERE id = $1"                                 \
+	" UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u"                    \
+	" JOIN up ON u.id = up.parent_id WHERE up.depth < 64)"                              \
+	" SELECT a.policy FROM up JOIN policy_assignments a ON a.unit_id = up.id"           \
+	" AND a.year = $2 ORDER BY up.depth LIMIT 1"
+
 /* Rows of a person-keyed table x that are in scope. */
 #define XF_SCOPE_ROWS " WHERE x.person_id IN (" XF_SCOPE_PEOPLE ")"
 

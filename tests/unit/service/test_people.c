@@ -836,6 +836,16 @@ static void test_periods_flags(void **state)
 			}
 			xf_errs_cleanup(&errs);
 		}
+		/* 张三's 办公室 takes bigdata-bureau from the bureau above it: a flag
+		 * that policy does not know is refused (李四's unit has a policy
+		 * file of its own, whose flags only the assessment can check). */
+		xf_errs_init(&errs);
+		assert_int_equal(xf_people_set_flags(fx.s, &all, fx.person[P_ZHANG], 2025,
+						     "[\"retiring\"]", "admin1", &errs), -1);
+		assert_int_equal(errs.n, 1);
+		assert_string_equal(errs.msgs[0],
+				    "flags[0]: 标记 retiring 不在 2025 年度的学分办法 bigdata-bureau 中");
+		xf_errs_cleanup(&errs);
 		xf_errs_init(&errs);
 		assert_int_equal(audit_rows(fx.s), 0);
 
