@@ -305,6 +305,21 @@ static int audit(xf_store *s, const char *actor, const char *action, const char 
 	return xf_store_audit(s, &e, errs);
 }
 
+/* The end of an account change: the audit row "ACTION user:NAME" and the
+ * commit of the transaction when it is ours. *in_tx is cleared before the
+ * commit (a failed commit rolls back by itself). */
+static int audit_user_commit(xf_store *s, bool owned, bool *in_tx, const char *actor,
+			     const char *action, const char *name, const char *before,
+			     const char *after, xf_errs *errs)
+{
+	char object[OBJECT_MAX];
+	snprintf(object, sizeof(object), "user:%s", name);
+	if (audit(s, actor, action, object, before, after, errs) != 0)
+		return -1;
+	*in_tx = false;
+	return tx_close(s, owned, errs);
+}
+
 /* {"key": "value"} as compact JSON text (free with cJSON_free); NULL when
  * out of memory. */
 static char *json_pair(const char *key, const char *value)
@@ -474,7 +489,7 @@ int xf_user_add(xf_store *s, const xf_auth_policy *p, const xf_user_new *u, cons
 		time_t now, long long *id, xf_errs *errs)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	char object[OBJECT_MAX], linked[USERNAME_MAX + 1];
+	char linked[USERNAME_MAX + 1];
 	char *roles_after = NULL, *after = NULL;
 	cJSON *doc = NULL, *roles_doc = NULL;
 	long long person_id = 0, new_id = 0;
@@ -543,14 +558,9 @@ int xf_user_add(xf_store *s, const xf_auth_policy *p, const xf_user_new *u, cons
 		xf_errs_add(errs, "内存不足 (out of memory)");
 		goto out;
 	}
-	snprintf(object, sizeof(object), "user:%s", u->username);
-	if (audit(s, actor, "user.add", object, NULL, after, errs) != 0)
+	if (audit_user_commit(s, owned, &in_tx, actor, "user.add", u->username, NULL, after,
+			      errs) != 0)
 		goto out;
-	if (tx_close(s, owned, errs) != 0) {
-		in_tx = false;
-		goto out;
-	}
-	in_tx = false;
 	if (id)
 		*id = new_id;
 	rc = 0;
@@ -567,7 +577,7 @@ out:
 int xf_user_set_roles(xf_store *s, long long user_id, const xf_user_role *roles, size_t nroles,
 		      const char *actor, xf_errs *errs)
 {
-	char name[USERNAME_MAX + 1], object[OBJECT_MAX];
+	char name[USERNAME_MAX + 1];
 	char *before_json = NULL, *after_json = NULL;
 	long long person_id = 0;
 	bool owned = false, in_tx = false;
@@ -595,11 +605,8 @@ int xf_user_set_roles(xf_store *s, long long user_id, const xf_user_role *roles,
 	after_json = roles_json(s, user_id, errs);
 	if (after_json == NULL)
 		goto out;
-	snprintf(object, sizeof(object), "user:%s", name);
-	if (audit(s, actor, "user.roles", object, before_json, after_json, errs) != 0)
-		goto out;
-	in_tx = false;
-	if (tx_close(s, owned, errs) != 0)
+	if (audit_user_commit(s, owned, &in_tx, actor, "user.roles", name, before_json, after_json,
+			      errs) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -614,7 +621,7 @@ int xf_user_set_password(xf_store *s, const xf_auth_policy *p, long long user_id
 			 const char *old_password, const char *new_password, const char *actor,
 			 time_t now, xf_errs *errs)
 {
-	char name[USERNAME_MAX + 1], object[OBJECT_MAX];
+	char name[USERNAME_MAX + 1];
 	char old_hash[crypto_pwhash_STRBYTES], hash[crypto_pwhash_STRBYTES];
 	bool owned = false, in_tx = false;
 	int rc = -1;
@@ -648,11 +655,7 @@ int xf_user_set_password(xf_store *s, const xf_auth_policy *p, long long user_id
 	if (old_password == NULL &&
 	    xf_query_exec(s, "DELETE FROM login_attempts WHERE username = $1", errs, XF_IN(name)) != 0)
 		goto out;
-	snprintf(object, sizeof(object), "user:%s", name);
-	if (audit(s, actor, "user.password", object, NULL, NULL, errs) != 0)
-		goto out;
-	in_tx = false;
-	if (tx_close(s, owned, errs) != 0)
+	if (audit_user_commit(s, owned, &in_tx, actor, "user.password", name, NULL, NULL, errs) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -666,7 +669,7 @@ out:
 int xf_user_set_active(xf_store *s, long long user_id, bool active, const char *actor,
 		       xf_errs *errs)
 {
-	char name[USERNAME_MAX + 1], object[OBJECT_MAX];
+	char name[USERNAME_MAX + 1];
 	bool owned = false, in_tx = false;
 	int rc = -1;
 
@@ -685,11 +688,8 @@ int xf_user_set_active(xf_store *s, long long user_id, bool active, const char *
 	if (!active && xf_query_exec(s, "DELETE FROM sessions WHERE user_id = $1", errs,
 				     XF_IN(user_id)) != 0)
 		goto out;
-	snprintf(object, sizeof(object), "user:%s", name);
-	if (audit(s, actor, active ? "user.enable" : "user.disable", object, NULL, NULL, errs) != 0)
-		goto out;
-	in_tx = false;
-	if (tx_close(s, owned, errs) != 0)
+	if (audit_user_commit(s, owned, &in_tx, actor, active ? "user.enable" : "user.disable", name,
+			      NULL, NULL, errs) != 0)
 		goto out;
 	rc = 0;
 out:
