@@ -64,7 +64,7 @@ void api_person_get(api_ctx *c)
 }
 
 /* PATCH/PUT handlers answer with the person as it now is. */
-static void changed(api_ctx *c, long long id, int rc, xf_errs *errs)
+static void changed(api_ctx *c, int rc, xf_errs *errs)
 {
 	if (rc != 0) {
 		finish(c, rc, errs, true);
@@ -72,7 +72,6 @@ static void changed(api_ctx *c, long long id, int rc, xf_errs *errs)
 	}
 	xf_errs_cleanup(errs);
 	api_person_get(c);
-	(void)id;
 }
 
 void api_person_update(api_ctx *c)
@@ -85,7 +84,7 @@ void api_person_update(api_ctx *c)
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_people_update(c->store, &scope, id, c->req->body, api_actor(c), &errs);
-	changed(c, id, rc, &errs);
+	changed(c, rc, &errs);
 }
 
 void api_person_periods(api_ctx *c)
@@ -98,7 +97,7 @@ void api_person_periods(api_ctx *c)
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_people_set_periods(c->store, &scope, id, c->req->body, api_actor(c), &errs);
-	changed(c, id, rc, &errs);
+	changed(c, rc, &errs);
 }
 
 void api_person_flags(api_ctx *c)
@@ -113,7 +112,7 @@ void api_person_flags(api_ctx *c)
 	xf_errs_init(&errs);
 	int rc = xf_people_set_flags(c->store, &scope, id, year, c->req->body, api_actor(c),
 				     &errs);
-	changed(c, id, rc, &errs);
+	changed(c, rc, &errs);
 }
 
 void api_person_reveal(api_ctx *c)
