@@ -504,7 +504,8 @@ size_t api_limit_import(const xf_api *a)
 static size_t app_body_limit(void *app, xf_method m, const char *path)
 {
 	xf_api *a = app;
-	if (strncmp(path, "/api/", 5) != 0)
+	/* Reads take no body (no GET route has a limit): no routing for them. */
+	if (m == XF_HTTP_GET || m == XF_HTTP_HEAD || strncmp(path, "/api/", 5) != 0)
 		return 0;
 	/* The largest limit of any route the path may reach under m: routing
 	 * proper happens once the body is in. A small arena is enough here. */
