@@ -12,7 +12,7 @@
 
 enum {
 	Q_BATCH_FIND, Q_BATCH_ADD, Q_UNIT, Q_UNIT_PARENT, Q_ASSIGN, Q_PERSON, Q_PERIODS_DEL,
-	Q_PERIOD_ADD, Q_FLAGS_DEL, Q_FLAG_ADD, Q_RECORD_NEXT, Q_RECORD_ADD,
+	Q_PERIOD_ADD, Q_FLAGS_DEL, Q_FLAG_ADD, Q_PERSON_LOCK, Q_RECORD_NEXT, Q_RECORD_ADD,
 	Q_METRIC, Q_SCORE, Q_RUN_BEGIN, Q_RUN_RESULT, Q_RUN_FINISH,
 	Q_IMPORTED_RUN_FIND, Q_PERSON_UPDATE, Q_COUNT
 };
@@ -68,6 +68,11 @@ static const char *const sql[Q_COUNT] = {
 	[Q_FLAGS_DEL] = "DELETE FROM person_flags WHERE person_id = $1 AND year = $2",
 	[Q_FLAG_ADD] = "INSERT INTO person_flags (person_id, year, flag) VALUES ($1, $2, $3) "
 		       "ON CONFLICT DO NOTHING",
+	/* A no-op write that takes the person's row lock (PostgreSQL) until the
+	 * transaction ends, so two transactions adding records to one person
+	 * (two approvals at once) take the next id one after the other. On
+	 * SQLite the writer lock already serialises them. */
+	[Q_PERSON_LOCK] = "UPDATE people SET id = id WHERE id = $1",
 	[Q_RECORD_NEXT] = "SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE person_id = $1",
 	[Q_RECORD_ADD] = RECORD_HEAD "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
 			 "$15, $16, $17, $18, $19, $20, $21, $22)",
@@ -340,6 +345,9 @@ static int flush_records(xf_data *d, xf_errs *errs);
 
 int xf_data_next_record_id(xf_data *d, long long person_id, long long *id, xf_errs *errs)
 {
+	xf_stmt *lock = q(d, Q_PERSON_LOCK, errs);
+	if (lock == NULL || run_done(lock, xf_stmt_bind_int(lock, 1, person_id), errs) != 0)
+		return -1;
 	xf_stmt *st = q(d, Q_RECORD_NEXT, errs);
 	if (st == NULL || run_returning(st, xf_stmt_bind_int(st, 1, person_id), id, errs) != 0)
 		return -1;

@@ -87,7 +87,9 @@ int xf_data_add_record(xf_data *d, long long person_id, const xf_record_row *r,
 		       long long batch_id, xf_errs *errs);
 
 /* For bulk imports: the id the person's next record takes (ask once, then
- * count up), and adding a record with that id. */
+ * count up), and adding a record with that id. Asking takes the person's
+ * row lock until the transaction ends (PostgreSQL), so concurrent writers
+ * of one person's records wait for each other instead of colliding. */
 int xf_data_next_record_id(xf_data *d, long long person_id, long long *id, xf_errs *errs);
 int xf_data_add_record_at(xf_data *d, long long person_id, long long id,
 			  const xf_record_row *r, long long batch_id, xf_errs *errs);

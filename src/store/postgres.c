@@ -53,6 +53,18 @@
 /* The same timestamp text as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now'). */
 #define PG_NOW "(to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))"
 
+/* A row trigger on table T whose rows are dated by expression D (of
+ * NEW./OLD. columns): see migration 3. */
+#define PG_ARCHIVE_TRIGGERS(T, D)                                                          \
+	"CREATE FUNCTION " T "_archived() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"    \
+	" IF TG_OP <> 'INSERT' AND " XF_ARCHIVED_SQL("OLD.person_id", "OLD." D) " THEN"    \
+	"  RAISE EXCEPTION 'archived period is read-only (该期间已归档)'; END IF;"          \
+	" IF TG_OP <> 'DELETE' AND " XF_ARCHIVED_SQL("NEW.person_id", "NEW." D) " THEN"    \
+	"  RAISE EXCEPTION 'archived period is read-only (该期间已归档)'; END IF;"          \
+	" IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$;"                \
+	"CREATE TRIGGER " T "_archived BEFORE INSERT OR UPDATE OR DELETE ON " T            \
+	" FOR EACH ROW EXECUTE PROCEDURE " T "_archived();"
+
 /* Migration N takes the schema from version N-1 to N; applied in one
  * transaction each, with the version row updated in the same transaction.
  * The meaning is that of sqlite.c's migrations, table for table. */
@@ -184,6 +196,11 @@ static const char *const migrations[] = {
 	" FOR EACH STATEMENT EXECUTE PROCEDURE audit_log_append_only();",
 	/* 2: accounts, roles and sessions for `xuefen serve`. */
 	XF_MIGRATION_2("BIGSERIAL PRIMARY KEY", "BIGINT", ""),
+	/* 3: the workflow (schema.h), and the triggers that keep archived
+	 * periods read-only (as in sqlite.c). */
+	XF_MIGRATION_3("BIGSERIAL PRIMARY KEY", "BIGINT", "DOUBLE PRECISION", "")
+	PG_ARCHIVE_TRIGGERS("records", "date")
+	PG_ARCHIVE_TRIGGERS("metrics", "month || '-01'"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -15,6 +15,20 @@
 #include "store/schema.h"
 #include "store/store.h"
 
+/* Three triggers on table T whose rows are dated by expression D (of NEW.
+ * or OLD. columns): see migration 3. */
+#define SQLITE_ARCHIVE_TRIGGERS(T, D)                                                      \
+	"CREATE TRIGGER " T "_archived_insert BEFORE INSERT ON " T " WHEN "                \
+	XF_ARCHIVED_SQL("NEW.person_id", "NEW." D)                                         \
+	" BEGIN SELECT RAISE(ABORT, 'archived period is read-only (该期间已归档)'); END;"   \
+	"CREATE TRIGGER " T "_archived_update BEFORE UPDATE ON " T " WHEN "                \
+	XF_ARCHIVED_SQL("OLD.person_id", "OLD." D) " OR "                                  \
+	XF_ARCHIVED_SQL("NEW.person_id", "NEW." D)                                         \
+	" BEGIN SELECT RAISE(ABORT, 'archived period is read-only (该期间已归档)'); END;"   \
+	"CREATE TRIGGER " T "_archived_delete BEFORE DELETE ON " T " WHEN "                \
+	XF_ARCHIVED_SQL("OLD.person_id", "OLD." D)                                         \
+	" BEGIN SELECT RAISE(ABORT, 'archived period is read-only (该期间已归档)'); END;"
+
 /* Migration N takes the schema from version N-1 to N; applied in one
  * transaction each, with the version row updated in the same transaction. */
 static const char *const migrations[] = {
@@ -137,6 +151,14 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
 	/* 2: accounts, roles and sessions for `xuefen serve`. */
 	XF_MIGRATION_2("INTEGER PRIMARY KEY", "INTEGER", " WITHOUT ROWID"),
+	/* 3: the workflow (schema.h), and the triggers that keep archived
+	 * periods read-only: a record or metric of a person listed in an
+	 * archived publication, dated in its period, cannot be added, changed
+	 * or removed, whatever the path (services check first and say so in
+	 * Chinese; this is the net under them). */
+	XF_MIGRATION_3("INTEGER PRIMARY KEY", "INTEGER", "REAL", " WITHOUT ROWID")
+	SQLITE_ARCHIVE_TRIGGERS("records", "date")
+	SQLITE_ARCHIVE_TRIGGERS("metrics", "month || '-01'"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -23,7 +23,7 @@
 #include "core/errs.h"
 
 /* The schema version this program speaks. */
-#define XF_SCHEMA_VERSION 2
+#define XF_SCHEMA_VERSION 3
 
 typedef struct xf_store xf_store;
 
