@@ -16,8 +16,9 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 
 LIB_SRC  := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
-GEN_SRC  := build/gen/builtin_policies.c
+GEN_SRC  := build/gen/builtin_policies.c build/gen/builtin_calendars.c
 POLICIES := $(sort $(wildcard policies/*.yaml))
+CALENDARS := $(sort $(wildcard calendar/*.txt))
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
@@ -60,9 +61,16 @@ build/asan/obj/%.o: %.c
 build/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O1 -o $@ $<
-$(GEN_SRC): build/embed $(POLICIES)
+build/gen/builtin_policies.c: build/embed $(POLICIES)
 	@mkdir -p $(dir $@)
 	build/embed $(POLICIES) > $@.tmp && mv $@.tmp $@
+# And the shipped working-day calendars (calendar/*.txt), by the same tool
+# under names of their own (service/calendars.h).
+build/gen/builtin_calendars.c: build/embed $(CALENDARS)
+	@mkdir -p $(dir $@)
+	build/embed $(CALENDARS) > $@.raw && sed -e 's/xf_builtin_policies/xf_builtin_calendars/' \
+		-e 's/xf_builtin_policy_count/xf_builtin_calendar_count/' \
+		-e 's|files in policies/|files in calendar/|' $@.raw > $@.tmp && rm -f $@.raw && mv $@.tmp $@
 
 # Unit tests: tests/unit/DIR/test_X.c mirrors src/DIR/X.c; run under ASan.
 # libcurl is the HTTP client of the server and API tests.
