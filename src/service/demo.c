@@ -4,7 +4,9 @@
  *   - 区大数据发展局 (bigdata-bureau; the seed is 重庆市江北区's, hence the
  *     《江北信息》《江北报》《重庆日报》 outlets and 5001xx ID-card regions):
  *     the 局 with its 4 leaders and 4 科室 beneath it, 40 people;
- *   - 昆山市某镇领导班子 (kunshan-cadre): 12 市管干部.
+ *   - 昆山市某镇领导班子 (kunshan-cadre): 12 市管干部;
+ *   - 区规划局机关党支部 (planning-bureau-member): 5 党员 scored by the
+ *     学习型党员考核细则 scorecard instead of records.
  *
  * Everything but the passwords comes from one fixed seed (splitmix64), so
  * every demo database tells the same story. For the bureau each person is
@@ -22,7 +24,20 @@
  * mandated training.
  *
  * Records are dated in months 1..DEMO_LAST_MONTH of the year (the demo
- * shows a year in progress). */
+ * shows a year in progress).
+ *
+ * Then the workflow under way (add_workflow), written straight into its
+ * tables as the services would have left it: the two 数据资源科 members'
+ * claims in every state (draft, submitted, reviewed, rejected with its
+ * reason, approved with its record), each with its claim_events history
+ * and the notices it gave; a training activity of 数据资源科 approved by the
+ * 分管副局长 and then the 局长, whose three attendees got their records
+ * (activity = its key); the branch's scorecards (the member login's draft,
+ * one submitted to the branch's reviewer, one reviewed: a 学习型党员).
+ * Their dates lie in the year up to today by the server's clock (all of it
+ * when the year is over), so they change with the day the demo is made.
+ * The accounts of the workflow's actors are appended to the earlier ones:
+ * their order and people do not change. */
 #include <math.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -30,12 +45,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/date.h"
 #include "service/auth.h"
 #include "service/demo.h"
+#include "service/notices.h"
 #include "store/data.h"
+#include "store/query.h"
 
 #define DEMO_SEED 0x5875656665ull /* "xuefe" */
 #define DEMO_LAST_MONTH 11        /* records run to November */
@@ -84,7 +102,7 @@ typedef struct unit_def {
 	const char *policy;
 } unit_def;
 
-enum { U_BUREAU, U_GENERAL, U_DATA, U_IT, U_LAW, U_KUNSHAN, U_COUNT };
+enum { U_BUREAU, U_GENERAL, U_DATA, U_IT, U_LAW, U_KUNSHAN, U_PLANNING, U_COUNT };
 
 static const unit_def demo_units[U_COUNT] = {
 	[U_BUREAU] = {"dsj", "区大数据发展局", "区大数据发展局", "bureau", -1, "bigdata-bureau"},
@@ -93,6 +111,8 @@ static const unit_def demo_units[U_COUNT] = {
 	[U_IT] = {"dsj-xx", "信息化建设科", "信息化建设科", "section", U_BUREAU, "bigdata-bureau"},
 	[U_LAW] = {"dsj-fg", "政策法规科", "政策法规科", "section", U_BUREAU, "bigdata-bureau"},
 	[U_KUNSHAN] = {"ks", "昆山市某镇领导班子", "昆山市某镇", "town", -1, "kunshan-cadre"},
+	[U_PLANNING] = {"ghj-dzb", "区规划局机关党支部", "规划局机关党支部", "branch", -1,
+			"planning-bureau-member"},
 };
 
 /* What is special about a post's holder. */
@@ -109,7 +129,13 @@ enum {
 	SP_RETIRING = 1u << 9,      /* 昆山: retires this year (flag) */
 	SP_APPOINTED = 1u << 10,    /* 昆山: appointed this March */
 	SP_MENU_FAIL = 1u << 11,    /* 昆山: 3 city lectures, failed last year too */
-	SP_ABSENT = 1u << 12        /* 昆山: skipped mandated training (flag) */
+	SP_ABSENT = 1u << 12,       /* 昆山: skipped mandated training (flag) */
+	SP_HEAD = 1u << 13,         /* account: the head (局长), approver for the bureau */
+	SP_BRANCH_REVIEWER = 1u << 14, /* account: reviewer for the 规划局 branch */
+	SP_BRANCH_MEMBER = 1u << 15,   /* account: a branch member, scorecard in draft */
+	SP_CARD_SUBMITTED = 1u << 16,  /* branch: scorecard submitted, to review */
+	SP_CARD_REVIEWED = 1u << 17,   /* branch: scorecard reviewed (学习型党员) */
+	SP_DATA_DEPUTY = 1u << 18      /* 数据资源科 副科长: attends the demo activity */
 };
 
 typedef struct post_def {
@@ -122,7 +148,7 @@ typedef struct post_def {
 } post_def;
 
 static const post_def demo_posts[] = {
-	{U_BUREAU, "局长", "leader", 50, 57, 0.8, 0},
+	{U_BUREAU, "局长", "leader", 50, 57, 0.8, SP_HEAD},
 	{U_BUREAU, "副局长", "leader", 45, 55, 0.7, SP_APPROVER},
 	{U_BUREAU, "副局长", "leader", 44, 54, 0.6, 0},
 	{U_BUREAU, "总工程师", "leader", 42, 53, 0.7, 0},
@@ -138,7 +164,7 @@ static const post_def demo_posts[] = {
 	{U_GENERAL, "科员", "staff", 28, 33, 0.5, 0},
 
 	{U_DATA, "科长", "section_head", 38, 50, 0.6, SP_REVIEWER},
-	{U_DATA, "副科长", "staff", 33, 45, 0.5, 0},
+	{U_DATA, "副科长", "staff", 33, 45, 0.5, SP_DATA_DEPUTY},
 	{U_DATA, "四级主任科员", "staff", 34, 46, 0.5, 0},
 	{U_DATA, "一级科员", "staff", 28, 36, 0.5, SP_MEMBER_MET},
 	{U_DATA, "一级科员", "staff", 28, 36, 0.5, 0},
@@ -179,6 +205,13 @@ static const post_def demo_posts[] = {
 	{U_KUNSHAN, "党委委员、宣传委员", NULL, 36, 48, 0.4, 0},
 	{U_KUNSHAN, "武装部部长", NULL, 40, 52, 0.9, SP_ABSENT},
 	{U_KUNSHAN, "副镇长", NULL, 36, 48, 0.5, 0},
+
+	/* Appended after the others, so that their people stay the same. */
+	{U_PLANNING, "党支部书记", NULL, 45, 55, 0.6, SP_BRANCH_REVIEWER},
+	{U_PLANNING, "党支部组织委员", NULL, 36, 48, 0.5, SP_CARD_SUBMITTED},
+	{U_PLANNING, "党员", NULL, 30, 40, 0.5, SP_BRANCH_MEMBER},
+	{U_PLANNING, "党员", NULL, 32, 46, 0.5, SP_CARD_REVIEWED},
+	{U_PLANNING, "党员", NULL, 28, 35, 0.5, 0},
 };
 
 #define DEMO_PEOPLE (sizeof(demo_posts) / sizeof(demo_posts[0]))
@@ -394,10 +427,11 @@ static void person_make(rng *r, int year, person *people, size_t i)
 		p->joined_month = jm;
 	snprintf(p->joined, sizeof(p->joined), "%04d-%02d-%02d", jy, jm, jd);
 
-	const char *prefix = kunshan ? "ks" : "dsj";
+	bool planning = po->unit == U_PLANNING;
+	const char *prefix = kunshan ? "ks" : planning ? "ghj" : "dsj";
 	snprintf(p->code, sizeof(p->code), "%s%03d", prefix, (int)i + 1);
-	snprintf(p->staff_no, sizeof(p->staff_no), "%s%02d%03d", kunshan ? "KS" : "DSJ", jy % 100,
-		 (int)i + 1);
+	snprintf(p->staff_no, sizeof(p->staff_no), "%s%02d%03d",
+		 kunshan ? "KS" : planning ? "GHJ" : "DSJ", jy % 100, (int)i + 1);
 }
 
 /* ---- records ---- */
@@ -1002,6 +1036,11 @@ static const account demo_accounts[] = {
 	{"member", SP_MEMBER_MET, NULL, NULL, XF_ROLE_MEMBER, 0, false},
 	{"member", SP_MEMBER_SHORT, NULL, NULL, XF_ROLE_MEMBER, 0, false},
 	{"member", SP_KS_MEMBER, NULL, NULL, XF_ROLE_MEMBER, 0, false},
+	/* Appended: the logins above keep their order. */
+	{"head", SP_HEAD, "head", NULL, XF_ROLE_MEMBER | XF_ROLE_APPROVER, XF_ROLE_APPROVER, true},
+	{"member", SP_BRANCH_MEMBER, NULL, NULL, XF_ROLE_MEMBER, 0, false},
+	{"reviewer", SP_BRANCH_REVIEWER, NULL, NULL, XF_ROLE_MEMBER | XF_ROLE_REVIEWER, XF_ROLE_REVIEWER,
+	 false},
 };
 
 static const person *person_with(const person *people, unsigned special)
@@ -1012,8 +1051,10 @@ static const person *person_with(const person *people, unsigned special)
 	return NULL;
 }
 
+/* Creates the accounts of demo_accounts; user_ids[i] receives the id of
+ * the i-th. */
 static int add_accounts(xf_store *s, const person *people, const long long *unit_ids,
-			xf_demo_report *rep, xf_errs *errs)
+			xf_demo_report *rep, long long *user_ids, xf_errs *errs)
 {
 	xf_auth_policy ap;
 	xf_auth_policy_defaults(&ap);
@@ -1068,10 +1109,388 @@ static int add_accounts(xf_store *s, const person *people, const long long *unit
 			.roles = roles,
 			.nroles = nroles,
 		};
-		if (xf_user_add(s, &ap, &u, "cli", now, NULL, errs) != 0)
+		if (xf_user_add(s, &ap, &u, "cli", now, &user_ids[i], errs) != 0)
 			return -1;
 		rep->nlogins++;
 	}
+	return 0;
+}
+
+/* ---- the workflow under way: scorecards, claims, an activity ---- */
+
+/* The account ids (by demo_accounts index) and people the workflow needs. */
+typedef struct wf {
+	xf_store *s;
+	xf_data *d;
+	int year;
+	const person *people;
+	const long long *unit_ids;
+	const long long *user_ids;
+	xf_demo_report *rep;
+	xf_errs *errs;
+	int last;          /* the last day of the year (1-based) that may be used: today */
+	time_t now;
+	long long seq;     /* keeps times pushed back to `now` in order */
+} wf;
+
+#define BIND_FAILED XF_BIND_MSG("绑定参数失败 (cannot bind a parameter)")
+#define JSON_MAX 1024
+
+/* The account id of the holder of special (0 when none: a table error). */
+static long long wf_user(const wf *w, unsigned special)
+{
+	for (size_t i = 0; i < NELEM(demo_accounts); i++)
+		if (demo_accounts[i].special == special)
+			return w->user_ids[i];
+	return 0;
+}
+
+/* Day `doy` (1-based) of the year as YYYY-MM-DD. */
+static void wf_date(const wf *w, int doy, char out[DATE_LEN])
+{
+	int m = 1;
+	while (m < 12 && doy > xf_days_in_month(w->year, m)) {
+		doy -= xf_days_in_month(w->year, m);
+		m++;
+	}
+	snprintf(out, DATE_LEN, "%04d-%02d-%02d", w->year, m, doy);
+}
+
+/* A working day at `share` of the year so far (weekends move back to
+ * Friday; never before 1 January nor after today). */
+static int wf_day(const wf *w, double share)
+{
+	int doy = 1 + (int)(share * (w->last - 1));
+	char date[DATE_LEN];
+	wf_date(w, doy, date);
+	xf_date d;
+	if (xf_date_parse(date, &d) != 0)
+		return doy;
+	int wd = weekday(w->year, XF_DATE_MONTH(d), XF_DATE_DAY(d));
+	int back = wd == 6 ? 1 : wd == 0 ? 2 : 0;
+	return doy - back >= 1 ? doy - back : doy;
+}
+
+/* Unix seconds of day doy + after days, at hh:mm Beijing time, never after
+ * an hour before now (then just before it, in call order). */
+static long long wf_time(wf *w, int doy, int after, int hh, int mm)
+{
+	struct tm tm = {.tm_year = w->year - 1900, .tm_mon = 0, .tm_mday = doy + after,
+			.tm_hour = hh - 8, .tm_min = mm};
+	long long t = (long long)timegm(&tm);
+	long long limit = (long long)w->now - 3600 + w->seq;
+	if (t > limit) {
+		t = limit;
+		w->seq++;
+	}
+	return t;
+}
+
+/* A record of person p; *id receives its number. */
+static int wf_record(wf *w, const person *p, const xf_record_row *r, long long *id)
+{
+	if (xf_data_next_record_id(w->d, p->id, id, w->errs) != 0 ||
+	    xf_data_add_record_at(w->d, p->id, *id, r, 0, w->errs) != 0)
+		return -1;
+	w->rep->records++;
+	return 0;
+}
+
+/* Scorecards of the branch: the member's draft, a submitted one, one
+ * reviewed (a 学习型党员 at 96 of 100). Lines in policy order. */
+static const char *const card_lines[14] = {
+	"plan.goal", "plan.analysis", "active.collective", "active.inservice", "active.contest",
+	"active.campaign", "apply.research", "apply.summary", "effect.tools", "effect.exam",
+	"effect.duty", "effect.innovation", "effect.degree", "effect.skill",
+};
+
+typedef struct card_def {
+	unsigned who;
+	const char *status;
+	const char *note;
+	double self[14], review[14]; /* NAN: not given */
+} card_def;
+
+#define NG NAN
+static const card_def demo_cards[] = {
+	{SP_BRANCH_MEMBER, "draft", "年初制定了个人学习计划，参加支部集中学习 9 次，正在撰写调研报告。",
+	 {6, 7, 8, 3, NG, NG, NG, NG, 5, NG, NG, NG, NG, NG},
+	 {NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG}},
+	{SP_CARD_SUBMITTED, "submitted", "全年参加集中学习和专题培训 14 次，完成调研报告 1 篇。",
+	 {7, 7, 8, 4, 4, 3, 6, 7, 6, 10, 9, 5, 3, 12},
+	 {NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG, NG}},
+	{SP_CARD_REVIEWED, "reviewed", "获评市规划系统业务技能竞赛二等奖，取得注册城乡规划师资格。",
+	 {7, 8, 8, 4, 5, 3, 7, 8, 6, 10, 10, 6, 5, 13},
+	 {7, 8, 8, 4, 5, 3, 6, 7, 6, 10, 10, 5, 5, 12}},
+};
+#undef NG
+
+static int add_cards(wf *w)
+{
+	long long reviewer = wf_user(w, SP_BRANCH_REVIEWER);
+	for (size_t i = 0; i < NELEM(demo_cards); i++) {
+		const card_def *c = &demo_cards[i];
+		const person *p = person_with(w->people, c->who);
+		if (p == NULL || reviewer == 0) {
+			xf_errs_add(w->errs, "演示数据：评分表有误 (demo scorecards are inconsistent)");
+			return -1;
+		}
+		double review = 0;
+		for (int k = 0; k < 14; k++) {
+			if (xf_data_put_score(w->d, p->id, w->year, card_lines[k], c->self[k], c->review[k],
+					      w->errs) != 0)
+				return -1;
+			review += isnan(c->review[k]) ? 0 : c->review[k];
+		}
+		bool submitted = strcmp(c->status, "draft") != 0;
+		bool reviewed = strcmp(c->status, "reviewed") == 0;
+		int day = wf_day(w, 0.9);
+		long long sub = wf_time(w, day, 0, 9, 30), rev = wf_time(w, day, 1, 16, 0);
+		if (xf_query_exec(w->s, "INSERT INTO scorecards (person_id, year, status, note,"
+				  " submitted_at, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				  w->errs, BIND_FAILED, XF_IN(p->id), XF_IN(w->year), XF_IN(c->status),
+				  XF_IN(c->note), submitted ? XF_IN(sub) : XF_IN_NULL,
+				  reviewed ? XF_IN(reviewer) : XF_IN_NULL,
+				  reviewed ? XF_IN(rev) : XF_IN_NULL) != 0)
+			return -1;
+		if (reviewed) {
+			char title[64], body[96], object[64];
+			snprintf(title, sizeof(title), "您的%d年度评分表已评分", w->year);
+			snprintf(body, sizeof(body), "考评总分 %g 分（满分 100 分）", review);
+			snprintf(object, sizeof(object), "scorecard:%lld:%d", p->id, w->year);
+			if (xf_notice_add(w->s, p->id, XF_NOTICE_SCORECARD_REVIEWED, title, body, object,
+					  w->errs) != 0)
+				return -1;
+		}
+		w->rep->scorecards++;
+	}
+	return 0;
+}
+
+/* Claims of the two 数据资源科 members, one in each state, as members,
+ * the 科长 (step 1) and the 分管副局长 (step 2) left them. */
+typedef struct claim_def {
+	unsigned who;
+	const char *status;       /* where it ended */
+	const char *item, *form;
+	double share;             /* its date: this share of the year so far */
+	const char *level;        /* NULL: none */
+	int minutes, count;       /* 0: none */
+	const char *content, *place, *host, *mode;                 /* 附件3 */
+	const char *book, *author, *summary, *reflection, *quotes; /* 附件4 */
+	const char *reason;       /* rejected */
+} claim_def;
+
+static const claim_def demo_claims[] = {
+	{SP_MEMBER_MET, "approved", "listen.training", "claim", 0.45, "city", 180, 0,
+	 "“数据要素×”三年行动计划专题讲座", "市大数据发展局报告厅", "市大数据发展局", "线下",
+	 NULL, NULL, NULL, NULL, NULL, NULL},
+	{SP_MEMBER_MET, "reviewed", "write.briefing", "claim", 0.8, "district", 0, 1,
+	 "信息《我局完成公共数据资源目录年度更新》被《江北信息》采用", NULL, "区委办公室", "投稿",
+	 NULL, NULL, NULL, NULL, NULL, NULL},
+	{SP_MEMBER_SHORT, "submitted", "read.book", "self_study", 0.85, NULL, 0, 1, NULL, NULL, NULL,
+	 NULL, "习近平关于网络强国论述摘编", "中共中央党史和文献研究院 编",
+	 "系统阐述网络强国建设的重大意义、目标任务和战略举措，涉及数字经济、数据安全与网络治理。",
+	 "结合数据资源科工作，体会到数据共享与安全保护必须统筹推进，要把制度建设摆在前面。",
+	 "网络安全和信息化是相辅相成的。安全是发展的前提，发展是安全的保障。", NULL},
+	{SP_MEMBER_SHORT, "rejected", "listen.training", "claim", 0.55, "district", 150, 0,
+	 "全区数字政府建设工作推进会", "区行政中心会议室", "区政府办公室", "线下",
+	 NULL, NULL, NULL, NULL, NULL,
+	 "该活动为工作部署会议，按办法第六条第1项，参加工作会议的不计算学分"},
+	{SP_MEMBER_SHORT, "draft", "listen.training", "claim", 0.92, "bureau", 90, 0,
+	 "科室数据安全业务学习", "局三楼会议室", "数据资源科", "线下",
+	 NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+/* One line of a claim's history. */
+static int claim_event(wf *w, long long claim, long long at, long long user, const char *from,
+		       const char *to, const char *note)
+{
+	return xf_query_exec(w->s, "INSERT INTO claim_events (claim_id, at, user_id, from_status,"
+			     " to_status, note) VALUES ($1, $2, $3, $4, $5, $6)", w->errs, BIND_FAILED,
+			     XF_IN(claim), XF_IN(at), XF_IN(user), XF_IN(from), XF_IN(to), XF_IN(note));
+}
+
+static int add_claim(wf *w, const claim_def *c)
+{
+	const person *p = person_with(w->people, c->who);
+	long long member = wf_user(w, c->who), reviewer = wf_user(w, SP_REVIEWER),
+		  approver = wf_user(w, SP_APPROVER);
+	if (p == NULL || member == 0 || reviewer == 0 || approver == 0) {
+		xf_errs_add(w->errs, "演示数据：申报有误 (demo claims are inconsistent)");
+		return -1;
+	}
+	int day = wf_day(w, c->share);
+	char date[DATE_LEN], fields[JSON_MAX], details[JSON_MAX];
+	wf_date(w, day, date);
+	int n = snprintf(fields, sizeof(fields), "{\"date\": \"%s\"", date);
+	if (c->level)
+		n += snprintf(fields + n, sizeof(fields) - (size_t)n, ", \"level\": \"%s\"", c->level);
+	if (c->minutes)
+		n += snprintf(fields + n, sizeof(fields) - (size_t)n, ", \"minutes\": %d", c->minutes);
+	if (c->count)
+		n += snprintf(fields + n, sizeof(fields) - (size_t)n, ", \"count\": %d", c->count);
+	snprintf(fields + n, sizeof(fields) - (size_t)n, "}");
+	int m = c->book
+		? snprintf(details, sizeof(details), "{\"book\": \"%s\", \"author\": \"%s\", \"summary\":"
+			   " \"%s\", \"reflection\": \"%s\", \"quotes\": \"%s\"}", c->book, c->author,
+			   c->summary, c->reflection, c->quotes)
+		: snprintf(details, sizeof(details), "{\"content\": \"%s\", \"place\": \"%s\", \"host\":"
+			   " \"%s\", \"mode\": \"%s\"}", c->content, c->place ? c->place : "", c->host,
+			   c->mode);
+	if (n < 0 || (size_t)n >= sizeof(fields) - 1 || m < 0 || (size_t)m >= sizeof(details)) {
+		xf_errs_add(w->errs, "演示数据：申报内容过长 (demo claim too long)");
+		return -1;
+	}
+
+	/* Its course: created the day of the activity, submitted the next,
+	 * reviewed two days on, approved three (or rejected at review). */
+	const char *st = c->status;
+	bool submitted = strcmp(st, "draft") != 0;
+	bool reviewed = strcmp(st, "reviewed") == 0 || strcmp(st, "approved") == 0;
+	bool approved = strcmp(st, "approved") == 0, rejected = strcmp(st, "rejected") == 0;
+	long long t_create = wf_time(w, day, 0, 20, 15), t_submit = wf_time(w, day, 1, 9, 5);
+	long long t_review = wf_time(w, day, 2, 10, 40), t_approve = wf_time(w, day, 3, 15, 20);
+	long long t_last = approved ? t_approve : reviewed || rejected ? t_review
+			   : submitted ? t_submit : t_create;
+
+	long long rec_id = 0;
+	if (approved) {
+		xf_record_row r = {.item = c->item, .date = date, .level = c->level, .count = NAN,
+				   .days = NAN, .months = NAN, .hours = NAN, .minutes = NAN,
+				   .attended_minutes = NAN, .score = NAN, .credits = NAN, .passed = -1,
+				   .completed = -1, .online = -1, .approved = -1, .awarded = -1,
+				   .speaker = -1};
+		if (c->minutes)
+			r.minutes = c->minutes;
+		if (c->count)
+			r.count = c->count;
+		if (wf_record(w, p, &r, &rec_id) != 0)
+			return -1;
+	}
+	long long id = 0;
+	if (xf_query_row(w->s, "INSERT INTO claims (person_id, year, item, form, status, fields, details,"
+			 " created_by, created_at, updated_at, submitted_at, reviewed_by, reviewed_at,"
+			 " approved_by, approved_at, rejected_by, rejected_at, reject_reason, record_id)"
+			 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+			 " $17, $18, $19) RETURNING id", w->errs, BIND_FAILED, XF_IN(p->id),
+			 XF_IN(w->year), XF_IN(c->item), XF_IN(c->form), XF_IN(st), XF_IN(fields),
+			 XF_IN(details), XF_IN(member), XF_IN(t_create), XF_IN(t_last),
+			 submitted ? XF_IN(t_submit) : XF_IN_NULL, reviewed ? XF_IN(reviewer) : XF_IN_NULL,
+			 reviewed ? XF_IN(t_review) : XF_IN_NULL, approved ? XF_IN(approver) : XF_IN_NULL,
+			 approved ? XF_IN(t_approve) : XF_IN_NULL, rejected ? XF_IN(reviewer) : XF_IN_NULL,
+			 rejected ? XF_IN(t_review) : XF_IN_NULL, XF_IN(c->reason),
+			 approved ? XF_IN(rec_id) : XF_IN_NULL, XF_OUT(&id)) != 0)
+		return -1;
+	if (approved &&
+	    xf_query_exec(w->s, "UPDATE records SET claim_id = $1 WHERE person_id = $2 AND id = $3",
+			  w->errs, BIND_FAILED, XF_IN(id), XF_IN(p->id), XF_IN(rec_id)) != 0)
+		return -1;
+
+	/* The history the claimant sees, and what they were told. */
+	char object[32];
+	snprintf(object, sizeof(object), "claim:%lld", id);
+	if (claim_event(w, id, t_create, member, NULL, "draft", NULL) != 0 ||
+	    (submitted && claim_event(w, id, t_submit, member, "draft", "submitted", NULL) != 0) ||
+	    (reviewed && claim_event(w, id, t_review, reviewer, "submitted", "reviewed", NULL) != 0) ||
+	    (approved && claim_event(w, id, t_approve, approver, "reviewed", "approved", NULL) != 0) ||
+	    (rejected && claim_event(w, id, t_review, reviewer, "submitted", "rejected", c->reason) != 0))
+		return -1;
+	if (reviewed && !approved &&
+	    xf_notice_add(w->s, p->id, XF_NOTICE_CLAIM_REVIEWED, "您的申报已通过审核，等待审批", NULL,
+			  object, w->errs) != 0)
+		return -1;
+	if (approved && xf_notice_add(w->s, p->id, XF_NOTICE_CLAIM_APPROVED,
+				      "您的申报已通过审批，学分已计入", NULL, object, w->errs) != 0)
+		return -1;
+	if (rejected && xf_notice_add(w->s, p->id, XF_NOTICE_CLAIM_REJECTED, "您的申报被退回",
+				      c->reason, object, w->errs) != 0)
+		return -1;
+	w->rep->claims++;
+	return 0;
+}
+
+/* A training activity of 数据资源科, applied for by its 科长, approved by
+ * the 分管副局长 (step 1) and the 局长 (step 2); its three attendees got
+ * their records. */
+static const unsigned activity_attendees[] = {SP_REVIEWER, SP_MEMBER_MET, SP_DATA_DEPUTY};
+
+static int add_activity(wf *w)
+{
+	const person *head = person_with(w->people, SP_REVIEWER);
+	long long applicant = wf_user(w, SP_REVIEWER), step1 = wf_user(w, SP_APPROVER),
+		  step2 = wf_user(w, SP_HEAD);
+	if (head == NULL || applicant == 0 || step1 == 0 || step2 == 0) {
+		xf_errs_add(w->errs, "演示数据：培训活动有误 (demo activity is inconsistent)");
+		return -1;
+	}
+	int day = wf_day(w, 0.35);
+	int before = day > 6 ? 6 : day - 1; /* applied for up to 6 days before */
+	char date[DATE_LEN], key[32];
+	wf_date(w, day, date);
+	snprintf(key, sizeof(key), "act-%04d-0001", w->year);
+	long long t_create = wf_time(w, day - before, 0, 10, 0);
+	long long t_review = wf_time(w, day - before, before > 0 ? 1 : 0, 11, 30);
+	long long t_approve = wf_time(w, day - before, before > 1 ? 2 : 0, 17, 0);
+	long long t_records = wf_time(w, day, 1, 9, 0);
+	long long id = 0;
+	if (xf_query_row(w->s, "INSERT INTO activities (key, unit_id, year, item, level, title, nature,"
+			 " host, speakers, content, audience, place, date_from, date_to, minutes, online,"
+			 " status, applicant, reviewed_by, reviewed_at, approved_by, approved_at,"
+			 " records_at, created_at, updated_at) VALUES ($1, $2, $3, 'listen.training',"
+			 " 'bureau', $4, '业务培训', $5, $6, $7, $8, $9, $10, $10, 120, 0, 'approved',"
+			 " $11, $12, $13, $14, $15, $16, $17, $16) RETURNING id", w->errs, BIND_FAILED,
+			 XF_IN(key), XF_IN(w->unit_ids[U_DATA]), XF_IN(w->year),
+			 XF_IN("数据资源科“公共数据授权运营”专题业务培训"), XF_IN(head->name),
+			 XF_IN("市大数据发展局数据资源处专家"),
+			 XF_IN("公共数据授权运营的政策要求、场景申报与安全管理"),
+			 XF_IN("数据资源科全体干部"), XF_IN("局三楼会议室"), XF_IN(date),
+			 XF_IN(applicant), XF_IN(step1), XF_IN(t_review), XF_IN(step2), XF_IN(t_approve),
+			 XF_IN(t_records), XF_IN(t_create), XF_OUT(&id)) != 0)
+		return -1;
+	char object[32];
+	snprintf(object, sizeof(object), "activity:%lld", id);
+	for (size_t i = 0; i < NELEM(activity_attendees); i++) {
+		const person *p = person_with(w->people, activity_attendees[i]);
+		if (p == NULL) {
+			xf_errs_add(w->errs, "演示数据：培训活动有误 (demo activity is inconsistent)");
+			return -1;
+		}
+		xf_record_row r = {.item = "listen.training", .date = date, .level = "bureau",
+				   .activity = key, .count = NAN, .days = 1, .months = NAN,
+				   .hours = NAN, .minutes = 120, .attended_minutes = 120, .score = NAN,
+				   .credits = NAN, .passed = -1, .completed = -1, .online = 0,
+				   .approved = -1, .awarded = -1, .speaker = -1};
+		long long rec_id;
+		if (wf_record(w, p, &r, &rec_id) != 0 ||
+		    xf_query_exec(w->s, "INSERT INTO activity_attendance (activity_id, person_id,"
+				  " attended_minutes, record_id) VALUES ($1, $2, 120, $3)", w->errs,
+				  BIND_FAILED, XF_IN(id), XF_IN(p->id), XF_IN(rec_id)) != 0 ||
+		    xf_notice_add(w->s, p->id, XF_NOTICE_ACTIVITY_RECORD, "培训活动学分记录已计入",
+				  "数据资源科“公共数据授权运营”专题业务培训", object, w->errs) != 0)
+			return -1;
+	}
+	w->rep->activities++;
+	return 0;
+}
+
+/* The workflow, dated in the year up to today (the whole year when it is
+ * over). */
+static int add_workflow(xf_store *s, xf_data *d, int year, const person *people,
+			const long long *unit_ids, const long long *user_ids, xf_demo_report *rep,
+			xf_errs *errs)
+{
+	wf w = {.s = s, .d = d, .year = year, .people = people, .unit_ids = unit_ids,
+		.user_ids = user_ids, .rep = rep, .errs = errs, .now = xf_clock_now()};
+	struct tm today;
+	localtime_r(&w.now, &today);
+	int days = xf_days_in_month(year, 2) == 29 ? 366 : 365;
+	w.last = today.tm_year + 1900 > year ? days : today.tm_year + 1900 == year ? today.tm_yday + 1 : 1;
+	if (add_activity(&w) != 0 || add_cards(&w) != 0)
+		return -1;
+	for (size_t i = 0; i < NELEM(demo_claims); i++)
+		if (add_claim(&w, &demo_claims[i]) != 0)
+			return -1;
 	return 0;
 }
 
@@ -1187,6 +1606,8 @@ int xf_demo_create(xf_store *s, int year, xf_demo_report *rep, xf_errs *errs)
 
 	for (size_t i = 0; i < DEMO_PEOPLE; i++) {
 		rng r = {DEMO_SEED ^ (0xA0761D6478BD642Full * (i + 1))};
+		if (demo_posts[i].unit == U_PLANNING)
+			continue; /* scored by scorecards, not records (add_workflow) */
 		int yr = demo_posts[i].unit == U_KUNSHAN
 				 ? kunshan_year(d, &r, year, &people[i], b, &rep->records, errs)
 				 : bureau_year(d, &r, year, &people[i], b, &rep->records, errs);
@@ -1196,12 +1617,15 @@ int xf_demo_create(xf_store *s, int year, xf_demo_report *rep, xf_errs *errs)
 	if (xf_data_flush(d, errs) != 0)
 		goto out;
 
-	if (add_accounts(s, people, unit_ids, rep, errs) != 0)
+	long long user_ids[NELEM(demo_accounts)] = {0};
+	if (add_accounts(s, people, unit_ids, rep, user_ids, errs) != 0 ||
+	    add_workflow(s, d, year, people, unit_ids, user_ids, rep, errs) != 0)
 		goto out;
 
-	char after[160];
-	snprintf(after, sizeof(after), "{\"year\": %d, \"units\": %d, \"people\": %d, \"records\": %lld}",
-		 year, rep->units, rep->people, rep->records);
+	char after[256];
+	snprintf(after, sizeof(after), "{\"year\": %d, \"units\": %d, \"people\": %d, \"records\": %lld,"
+		 " \"claims\": %d, \"activities\": %d, \"scorecards\": %d}", year, rep->units,
+		 rep->people, rep->records, rep->claims, rep->activities, rep->scorecards);
 	xf_audit_entry e = {"cli", "demo.create", NULL, NULL, after};
 	if (xf_store_audit(s, &e, errs) != 0)
 		goto out;
