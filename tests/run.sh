@@ -171,6 +171,11 @@ for bin in build/xuefen build/asan/xuefen; do
 	if sh tests/cli/user.sh "$bin" >"$TMP/user.out" 2>&1; then ok; else fail "tests/cli/user.sh $bin"; tail -30 "$TMP/user.out"; fi
 done
 
+echo "== xuefen calendar, publish, archive"
+for bin in build/xuefen build/asan/xuefen; do
+	if sh tests/cli/publish.sh "$bin" >"$TMP/publish.out" 2>&1; then ok; else fail "tests/cli/publish.sh $bin"; tail -30 "$TMP/publish.out"; fi
+done
+
 # The README's first command ends in `xuefen serve --demo`: start it (the
 # sanitizer build) on a free port, sign in with a login it prints, read the
 # member's credits, stop it with SIGTERM and expect a clean exit.

@@ -501,6 +501,11 @@ size_t api_limit_import(const xf_api *a)
 	return a->cfg.import_max;
 }
 
+size_t api_limit_upload(const xf_api *a)
+{
+	return a->cfg.upload_max;
+}
+
 static size_t app_body_limit(void *app, xf_method m, const char *path)
 {
 	xf_api *a = app;

@@ -66,6 +66,7 @@ extern const size_t api_nroutes;
 /* Body limits for the route table. */
 size_t api_limit_json(const xf_api *a);
 size_t api_limit_import(const xf_api *a);
+size_t api_limit_upload(const xf_api *a); /* evidence files (limits.upload) */
 
 /* ---- answering ---- */
 
@@ -166,5 +167,64 @@ void api_export_template(api_ctx *c);
 void api_export_case(api_ctx *c);
 void api_assess(api_ctx *c);
 void api_health(api_ctx *c);
+void api_export_quarterly(api_ctx *c);
+
+/* api_notices.c */
+void api_me_notices(api_ctx *c);
+void api_me_notices_read(api_ctx *c);
+
+/* api_scorecards.c */
+void api_me_scorecard(api_ctx *c);
+void api_me_scorecard_put(api_ctx *c);
+void api_me_scorecard_submit(api_ctx *c);
+void api_person_scorecard(api_ctx *c);
+void api_person_scorecard_put(api_ctx *c);
+
+/* api_claims.c */
+void api_claim_items(api_ctx *c);
+void api_claims_batch(api_ctx *c);
+void api_claims_list(api_ctx *c);
+void api_claim_create(api_ctx *c);
+void api_claim_get(api_ctx *c);
+void api_claim_update(api_ctx *c);
+void api_claim_submit(api_ctx *c);
+void api_claim_withdraw(api_ctx *c);
+void api_claim_review(api_ctx *c);
+void api_claim_approve(api_ctx *c);
+void api_claim_reject(api_ctx *c);
+void api_claim_preview(api_ctx *c);
+void api_evidence_upload(api_ctx *c);
+void api_evidence_delete(api_ctx *c);
+void api_evidence_get(api_ctx *c);
+
+/* api_activities.c */
+void api_activities_list(api_ctx *c);
+void api_activity_create(api_ctx *c);
+void api_activity_get(api_ctx *c);
+void api_activity_update(api_ctx *c);
+void api_activity_submit(api_ctx *c);
+void api_activity_withdraw(api_ctx *c);
+void api_activity_review(api_ctx *c);
+void api_activity_approve(api_ctx *c);
+void api_activity_reject(api_ctx *c);
+void api_activity_attendance(api_ctx *c);
+void api_activity_attendance_upload(api_ctx *c);
+void api_activity_records(api_ctx *c);
+
+/* api_publish.c */
+void api_calendars_list(api_ctx *c);
+void api_calendar_put(api_ctx *c);
+void api_publications_list(api_ctx *c);
+void api_publication_create(api_ctx *c);
+void api_publication_get(api_ctx *c);
+void api_objections_list(api_ctx *c);
+void api_objection_create(api_ctx *c);
+void api_publication_archive(api_ctx *c);
+void api_publication_export(api_ctx *c);
+void api_objection_resolve(api_ctx *c);
+
+/* api_policy.c (the web UI: docs/api-web.md) */
+void api_policies_list(api_ctx *c);
+void api_policy_get(api_ctx *c);
 
 #endif

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/file.h"
 #include "io/yaml.h"
+#include "store/store.h"
 
 #define CFG_FILE_MAX ((size_t)1 << 20) /* a settings file is small */
 #define STR_MAX 4096                  /* longest string value */
@@ -178,14 +180,78 @@ static const xf_yaml_node *get_section(xf_yaml_ctx *y, const xf_yaml_node *m,
 	return ok ? v : NULL;
 }
 
+/* ---- Paths ------------------------------------------------------------- */
+
+/* path made absolute (against the working directory) and folded
+ * lexically ("." and ".." components, repeated slashes) into out. False
+ * when it does not fit. */
+static bool path_norm(const char *path, char *out, size_t size)
+{
+	char joined[2 * XF_CONFIG_PATH_MAX + 8];
+	size_t pl = strlen(path), cl = 0;
+	if (path[0] != '/') {
+		if (getcwd(joined, XF_CONFIG_PATH_MAX) == NULL)
+			return false;
+		cl = strlen(joined);
+		joined[cl++] = '/';
+	}
+	if (cl + pl + 1 > sizeof(joined))
+		return false;
+	memcpy(joined + cl, path, pl + 1);
+	size_t n = 0;
+	const char *p = joined;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			if (n + 1 + len + 1 > size)
+				return false;
+			out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n == 0) {
+		if (size < 2)
+			return false;
+		out[n++] = '/';
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* Whether path is root or lies under it (lexically, both made absolute). */
+static bool path_inside(const char *path, const char *root)
+{
+	char a[XF_CONFIG_PATH_MAX * 2], b[XF_CONFIG_PATH_MAX * 2];
+	if (!path_norm(path, a, sizeof(a)) || !path_norm(root, b, sizeof(b)))
+		return false;
+	size_t bl = strlen(b);
+	if (strcmp(b, "/") == 0)
+		return true;
+	return strncmp(a, b, bl) == 0 && (a[bl] == '\0' || a[bl] == '/');
+}
+
 /* ---- The settings ------------------------------------------------------ */
 
 static void load_root(xf_yaml_ctx *y, const xf_yaml_node *root, xf_config *c)
 {
 	static const char *const top[] = {
 		"listen", "db", "threads", "web_root", "tls", "secure_cookies", "limits",
-		"session", "login", "password", NULL,
+		"session", "login", "password", "evidence", NULL,
 	};
+	static const char *const evidence[] = {"dir", NULL};
 	static const char *const tls[] = {"cert", "key", NULL};
 	static const char *const limits[] = {"json_body", "upload", "import", NULL};
 	static const char *const session[] = {"idle_minutes", "absolute_hours", NULL};
@@ -247,6 +313,28 @@ static void load_root(xf_yaml_ctx *y, const xf_yaml_node *root, xf_config *c)
 		get_int(y, s, "min_classes", 1, 4, &c->password_min_classes);
 		xf_yaml_pop(y, mark);
 	}
+	s = get_section(y, root, "evidence", evidence);
+	if (s != NULL) {
+		size_t mark = xf_yaml_key(y, "evidence");
+		char *dir = NULL;
+		if (get_str(y, s, "dir", &dir) == 1) {
+			const xf_yaml_node *v = xf_yaml_get(s, "dir");
+			size_t dmark = xf_yaml_key(y, "dir");
+			if (dir[0] == '\0')
+				xf_yaml_err(y, v, "应为非空字符串 (expected a non-empty string)");
+			else if (strlen(dir) >= sizeof(c->evidence_dir))
+				xf_yaml_err(y, v, "过长，最多 %d 字节 (too long, at most %d bytes)",
+					    XF_CONFIG_PATH_MAX - 1, XF_CONFIG_PATH_MAX - 1);
+			else
+				snprintf(c->evidence_dir, sizeof(c->evidence_dir), "%s", dir);
+			xf_yaml_pop(y, dmark);
+		}
+		free(dir);
+		xf_yaml_pop(y, mark);
+	}
+	if (c->evidence_dir[0] && c->web_root && path_inside(c->evidence_dir, c->web_root))
+		xf_yaml_err(y, root, "evidence.dir 不能位于 web_root 之内，否则证明材料会被当作网页文件公开 "
+			    "(evidence.dir must not lie inside web_root)");
 	if (c->session_idle_s > c->session_absolute_s)
 		xf_yaml_err(y, root, "session.idle_minutes 不能超过 "
 			    "session.absolute_hours (the idle timeout must not "
@@ -309,6 +397,16 @@ int xf_config_load(xf_config *c, const char *path, xf_errs *errs)
 		load_root(&y, root, &n);
 	if (y.nerr > 0)
 		goto fail;
+	/* The settings file's folder, for defaults that sit beside it. */
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		snprintf(n.config_dir, sizeof(n.config_dir), ".");
+	else if (slash == path)
+		snprintf(n.config_dir, sizeof(n.config_dir), "/");
+	else if ((size_t)(slash - path) < sizeof(n.config_dir))
+		snprintf(n.config_dir, sizeof(n.config_dir), "%.*s", (int)(slash - path), path);
+	else
+		n.config_dir[0] = '\0';
 	xf_yaml_free(root);
 	free(text);
 	xf_config_cleanup(c);
@@ -320,6 +418,39 @@ fail:
 	free(text);
 	xf_config_cleanup(&n);
 	return -1;
+}
+
+int xf_config_evidence_dir(const xf_config *c, const char *db_url, char *out, size_t size,
+			   xf_errs *errs)
+{
+	int w = -1;
+	if (c->evidence_dir[0]) {
+		w = snprintf(out, size, "%s", c->evidence_dir);
+	} else {
+		xf_store_url u;
+		if (db_url == NULL || xf_store_url_parse(db_url, &u, errs) != 0) {
+			if (db_url == NULL)
+				xf_errs_add(errs, "未指定数据库，无法确定证明材料目录 (no database)");
+			return -1;
+		}
+		if (u.kind == XF_STORE_SQLITE)
+			w = snprintf(out, size, "%s.files", u.target);
+		else if (c->config_dir[0])
+			w = snprintf(out, size, "%s/xuefen-files", c->config_dir);
+		else
+			w = snprintf(out, size, "xuefen-files");
+		xf_store_url_cleanup(&u);
+	}
+	if (w < 0 || (size_t)w >= size) {
+		xf_errs_add(errs, "证明材料目录的路径过长 (the evidence folder's path is too long)");
+		return -1;
+	}
+	if (c->web_root && path_inside(out, c->web_root)) {
+		xf_errs_add(errs, "证明材料目录 %s 位于 web_root 之内，拒绝存放 (evidence.dir must not lie "
+			    "inside web_root)", out);
+		return -1;
+	}
+	return 0;
 }
 
 void xf_config_cleanup(xf_config *c)

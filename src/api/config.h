@@ -12,6 +12,7 @@
  *   session: {idle_minutes: 30, absolute_hours: 12}
  *   login: {max_failures: 5, lock_minutes: 15}
  *   password: {min_length: 8, min_classes: 3}
+ *   evidence: {dir: PATH}          # where evidence files are kept
  *
  * Sizes accept a plain number of bytes or KB/MB/GB (1024-based). */
 #ifndef XF_API_CONFIG_H
@@ -21,6 +22,10 @@
 #include <stddef.h>
 
 #include "core/errs.h"
+
+/* Paths kept inside xf_config itself (not allocated), so that a copy of
+ * the struct (xf_api_new takes one) needs no deep copy of them. */
+#define XF_CONFIG_PATH_MAX 1024
 
 typedef struct xf_config {
 	char *listen;
@@ -38,6 +43,8 @@ typedef struct xf_config {
 	int login_lock_s;         /* 15 min */
 	int password_min_length;  /* 8 */
 	int password_min_classes; /* 3 of: lower, upper, digit, other */
+	char evidence_dir[XF_CONFIG_PATH_MAX]; /* evidence.dir; "": the default below */
+	char config_dir[XF_CONFIG_PATH_MAX];   /* folder of the settings file read; "": none */
 } xf_config;
 
 /* Fills c with the defaults above (strings NULL except listen
@@ -50,5 +57,15 @@ void xf_config_defaults(xf_config *c);
 int xf_config_load(xf_config *c, const char *path, xf_errs *errs);
 
 void xf_config_cleanup(xf_config *c);
+
+/* The folder evidence files go to for the database db_url: evidence.dir
+ * when set; else, for SQLite, the database file's path + ".files"
+ * ("xuefen.db" -> "xuefen.db.files"); for PostgreSQL, "xuefen-files" in the
+ * folder of the settings file when one was read, else in the working
+ * directory. Refused (-1 with a message) when the folder would lie inside
+ * web_root (the files would be served to anyone), or the path does not
+ * fit out (size bytes). 0 and out filled otherwise. */
+int xf_config_evidence_dir(const xf_config *c, const char *db_url, char *out, size_t size,
+			   xf_errs *errs);
 
 #endif

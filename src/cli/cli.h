@@ -37,6 +37,14 @@ int cmd_user(int argc, char **argv);
 void cmd_user_help(void);
 int cmd_serve(int argc, char **argv);
 void cmd_serve_help(void);
+int cmd_calendar(int argc, char **argv);
+void cmd_calendar_help(void);
+int cmd_publish(int argc, char **argv);
+void cmd_publish_help(void);
+int cmd_archive(int argc, char **argv);
+void cmd_archive_help(void);
+int cmd_publications(int argc, char **argv);
+void cmd_publications_help(void);
 
 struct xf_store;
 /* When the store has no user and standard input is a terminal, asks for

@@ -20,6 +20,12 @@ static const xf_command commands[] = {
 	{"restore", "从备份恢复数据库 (restore the database from a backup)", cmd_restore, cmd_backup_help},
 	{"serve", "启动网页服务与 API (run the web application)", cmd_serve, cmd_serve_help},
 	{"user", "管理账号与角色 (manage accounts and roles)", cmd_user, cmd_user_help},
+	{"calendar", "工作日历：列出或载入法定节假日安排 (working-day calendars)", cmd_calendar,
+	 cmd_calendar_help},
+	{"publish", "发布季度学分公示（5 个工作日）(publish a quarter for objection)", cmd_publish,
+	 cmd_publish_help},
+	{"publications", "列出学分公示 (list publications)", cmd_publications, cmd_publications_help},
+	{"archive", "公示期满后归档 (archive a publication)", cmd_archive, cmd_archive_help},
 	{"help", "显示帮助 (show help)", cmd_help, NULL},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

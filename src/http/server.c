@@ -9,8 +9,12 @@
  * is then never read.
  *
  * The listening socket is ours (bound here, handed to MHD), so that a bad
- * or busy address gives a precise message, and so that xf_http_stop can
- * close it at once (MHD_quiesce_daemon) while requests in flight finish. */
+ * or busy address gives a precise message. On stop, new connections are
+ * refused by the accept policy while requests in flight finish, then the
+ * daemon stops and the socket closes. MHD_quiesce_daemon is not used: in
+ * libmicrohttpd 0.9.75 (Debian 12) it races a worker of the epoll thread
+ * pool removing the listening socket from its own epoll set, and the loser
+ * aborts the process ("Failed to remove listen FD from epoll set"). */
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -727,6 +731,15 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/* New connections while stopping are closed at once. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	(void)addr;
+	(void)len;
+	xf_http *h = cls;
+	return atomic_load(&h->stopping) ? MHD_NO : MHD_YES;
+}
+
 xf_http *xf_http_start(const xf_http_options *o, const xf_http_app *app, xf_errs *errs)
 {
 	if (app == NULL || app->dispatch == NULL) {
@@ -830,7 +843,7 @@ xf_http *xf_http_start(const xf_http_options *o, const xf_http_app *app, xf_errs
 	xf_errs startlog;
 	xf_errs_init(&startlog);
 	atomic_store(&h->startlog, &startlog);
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, on_access, h,
+	h->d = MHD_start_daemon(flags, 0, accept_policy, h, on_access, h,
 				MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	atomic_store(&h->startlog, NULL);
 	if (h->d == NULL) {
@@ -870,13 +883,8 @@ void xf_http_stop(xf_http *h)
 {
 	if (h == NULL)
 		return;
+	/* From now on accept_policy refuses every new connection. */
 	atomic_store(&h->stopping, true);
-	/* Stop accepting: MHD hands the listening socket back. */
-	int fd = MHD_quiesce_daemon(h->d);
-	if (fd >= 0 && fd == h->mhd_fd)
-		close(fd);
-	close(h->listen_fd);
-	h->listen_fd = -1;
 	/* Let the requests in flight finish and their answers go out. */
 	double end = now_s() + h->grace;
 	while (atomic_load(&h->inflight) > 0 && now_s() < end)

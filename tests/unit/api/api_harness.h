@@ -331,7 +331,8 @@ static inline int ah_spawn(ah_server *s, int port)
 			if (ah_port_was_busy(s->err_path))
 				return 1;
 			fprintf(stderr, "xuefen serve exited at start (status 0x%x)\n", status);
-			ah_print_file("server stderr", s->err_path);
+			ah_print_file("server stdout", s->out_path);
+		ah_print_file("server stderr", s->err_path);
 			return -1;
 		}
 		CURL *c = curl_easy_init();
@@ -376,6 +377,13 @@ static inline void ah_server_start(ah_server *s, const char *db_url, const char 
 	snprintf(s->out_path, sizeof(s->out_path), "%s/stdout", s->dir);
 	snprintf(s->err_path, sizeof(s->err_path), "%s/stderr", s->dir);
 	s->config_path[0] = '\0';
+	/* Without settings of the test's own, evidence files go to the private
+	 * folder (on PostgreSQL the default would be the working directory). */
+	char evidence_yaml[160];
+	if (config_yaml == NULL) {
+		snprintf(evidence_yaml, sizeof(evidence_yaml), "evidence:\n  dir: %s/files\n", s->dir);
+		config_yaml = evidence_yaml;
+	}
 	if (config_yaml) {
 		snprintf(s->config_path, sizeof(s->config_path), "%s/xuefen.yaml", s->dir);
 		FILE *f = fopen(s->config_path, "w");
@@ -404,8 +412,14 @@ static inline void ah_server_files_remove(ah_server *s)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		if (paths[i][0])
 			unlink(paths[i]);
-	if (s->dir[0])
+	if (s->dir[0]) {
+		/* The evidence files stored under files/ab/<sha256>. */
+		char cmd[160];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s/files'", s->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s/files\n", s->dir);
 		rmdir(s->dir);
+	}
 	s->dir[0] = '\0';
 }
 
@@ -440,7 +454,8 @@ static inline int ah_server_stop(ah_server *s)
 		s->pid = 0;
 		if (rc != 0) {
 			fprintf(stderr, "xuefen serve exit status %d\n", rc);
-			ah_print_file("server stderr", s->err_path);
+			ah_print_file("server stdout", s->out_path);
+		ah_print_file("server stderr", s->err_path);
 		}
 	}
 	ah_server_files_remove(s);
@@ -770,8 +785,11 @@ static inline void ah_login_role(ah_server *s, const char *role, int nth, ah_ses
 	const xf_demo_login *l = ah_demo_login(s, role, nth);
 	ah_resp r;
 	long st = ah_login(s, l->username, l->password, NULL, out, &r);
-	if (st != 200)
+	if (st != 200) {
+		ah_print_file("server stdout", s->out_path);
+		ah_print_file("server stderr", s->err_path);
 		fail_msg("login as %s (%s): status %ld: %.300s", l->username, role, st, r.body);
+	}
 	ah_resp_free(&r);
 }
 

@@ -46,11 +46,12 @@ static const struct {
 typedef struct ctx {
 	ah_server srv;
 	ah_sess sess[NROLES];
-	long long unit_bureau, unit_sj, unit_zh, unit_ks; /* from GET /units */
+	long long unit_bureau, unit_sj, unit_zh, unit_ks, unit_gh; /* from GET /units */
 	long long people_all, people_bureau, people_sj;   /* their head counts */
 	long long person_sj;  /* member 1's person: in the reviewer's unit */
 	long long person_zh;  /* someone of 综合科 */
 	long long person_ks;  /* the 昆山 member's person */
+	long long person_gh;  /* someone of the 规划局 branch (a scorecard policy) */
 	long long new_user;   /* made by POST /users */
 	char masked_id[64];   /* person_sj's masked ID number before the changes */
 	int failures;         /* matrix cells that did not hold */
@@ -113,7 +114,8 @@ static void read_ids(void)
 	ah_expect(&r, 200, "admin GET /units");
 	const cJSON *bureau = find_unit(r.json, "dsj"), *sj = find_unit(r.json, "dsj-sj");
 	const cJSON *zh = find_unit(r.json, "dsj-zh"), *ks = find_unit(r.json, "ks");
-	if (!bureau || !sj || !zh || !ks)
+	const cJSON *gh = find_unit(r.json, "ghj-dzb");
+	if (!bureau || !sj || !zh || !ks || !gh)
 		fail_msg("the demo's units are not all in GET /units: %.300s", r.body);
 	C.unit_bureau = ah_jint(bureau, "id");
 	C.unit_sj = ah_jint(sj, "id");
@@ -121,7 +123,8 @@ static void read_ids(void)
 	C.unit_ks = ah_jint(ks, "id");
 	C.people_bureau = subtree_people(bureau);
 	C.people_sj = subtree_people(sj);
-	C.people_all = C.people_bureau + subtree_people(ks);
+	C.unit_gh = ah_jint(gh, "id");
+	C.people_all = C.people_bureau + subtree_people(ks) + subtree_people(gh);
 	assert_int_equal(C.people_all, C.srv.demo.people);
 	assert_true(C.people_sj > 2 && C.people_bureau > C.people_sj);
 	ah_resp_free(&r);
@@ -136,6 +139,14 @@ static void read_ids(void)
 	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "items"), 0);
 	C.person_zh = ah_jint(first, "id");
 	assert_int_equal(ah_jint(first, "unit.id"), C.unit_zh);
+	ah_resp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/people?unit_id=%lld&per_page=1", C.unit_gh);
+	ah_call(&C.srv, as(R_ADMIN), "GET", path, NULL, &r);
+	ah_expect(&r, 200, "admin GET /people?unit_id=规划局支部");
+	first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "items"), 0);
+	C.person_gh = ah_jint(first, "id");
+	assert_true(C.person_gh > 0);
 	ah_resp_free(&r);
 
 	/* The persons' units, as the API tells them. */
@@ -513,13 +524,147 @@ static const char *check_logout(int role, const ah_resp *r)
 	return st == 401 ? NULL : FAILED("GET /me after logout: %ld", st);
 }
 
+/* ---- the workflow's answers ---- */
+
+#define CLAIM_BODY                                                                         \
+	"{\"item\": \"listen.training\", \"fields\": {\"date\": \"{y}-01-05\", "          \
+	"\"level\": \"city\", \"minutes\": 120}, \"details\": {\"content\": \"矩阵测试\"}}"
+#define ACTIVITY_BODY                                                                      \
+	"{\"unit_id\": {u}, \"title\": \"矩阵测试讲座\", \"date_from\": \"{y}-01-06\", "    \
+	"\"item\": \"listen.training\", \"level\": \"bureau\", \"minutes\": 120}"
+/* The UI's policy routes: any signed-in user reads the shipped policies. */
+#define POLICY_ROWS                                                                        \
+	{"GET", "/api/v1/policies", "/api/v1/policies", NULL, NULL, ANY(200), check_policies,    \
+	 false},                                                                           \
+	{"GET", "/api/v1/policies/{id}", "/api/v1/policies/bigdata-bureau", NULL, NULL, ANY(200), \
+	 check_policy, false},
+
+/* A list answer: an object with an "items" array. */
+static const char *check_items_list(int role, const ah_resp *r)
+{
+	return cJSON_IsArray(ah_jget(r->json, "items")) ? NULL : FAILED("no items array");
+}
+
+static const char *check_notices(int role, const ah_resp *r)
+{
+	const char *e = check_items_list(role, r);
+	if (e == NULL && ah_jget(r->json, "unread") == NULL)
+		e = FAILED("no unread count");
+	return e;
+}
+
+static const char *check_no_scorecard(int role, const ah_resp *r)
+{
+	return strcmp(ah_error_code(r), "no_scorecard") == 0 ? NULL
+							      : FAILED("expected error no_scorecard");
+}
+
+static const char *check_scorecard(int role, const ah_resp *r)
+{
+	if (r->status == 404) /* the bureau's staff: out of scope, as missing */
+		return strcmp(ah_error_code(r), "not_found") == 0 ? NULL : FAILED("expected not_found");
+	return cJSON_GetArraySize(ah_jget(r->json, "lines")) == 14
+		       ? NULL
+		       : FAILED("the 规划局 card has not its 14 lines");
+}
+
+static const char *check_quarterly(int role, const ah_resp *r)
+{
+	if (ah_jint(r->json, "unit.id") != C.unit_sj || ah_jint(r->json, "quarter") != 1)
+		return FAILED("not the 季度通报 of the unit and quarter asked");
+	return NULL;
+}
+
+static const char *check_claim_items(int role, const ah_resp *r)
+{
+	const cJSON *items = ah_jget(r->json, "items");
+	if (cJSON_GetArraySize(items) < 1)
+		return FAILED("no claimable item");
+	/* Metric items (学习强国) come from imports, never from claims. */
+	const cJSON *it;
+	cJSON_ArrayForEach(it, items)
+		if (strcmp(ah_jstr(it, "key"), "read.xxqg") == 0)
+			return FAILED("read.xxqg offered as claimable");
+	return NULL;
+}
+
+static const char *check_batch_not_found(int role, const ah_resp *r)
+{
+	const cJSON *first = cJSON_GetArrayItem(ah_jget(r->json, "results"), 0);
+	if (first == NULL || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(first, "ok")) ||
+	    strcmp(ah_jstr(first, "code"), "not_found") != 0)
+		return FAILED("a missing claim is not reported not_found");
+	return NULL;
+}
+
+static const char *check_claim_created(int role, const ah_resp *r)
+{
+	if (r->status == 422)
+		return NULL;
+	if (strcmp(ah_jstr(r->json, "status"), "draft") != 0 || ah_jint(r->json, "id") < 1)
+		return FAILED("not a new draft");
+	if (ah_jint(r->json, "person.id") != C.sess[role].person_id)
+		return FAILED("the claim is not the caller's own");
+	return NULL;
+}
+
+static const char *check_activity_created(int role, const ah_resp *r)
+{
+	if (strcmp(ah_jstr(r->json, "status"), "draft") != 0 ||
+	    strncmp(ah_jstr(r->json, "key"), "act-", 4) != 0)
+		return FAILED("not a new draft with a generated key");
+	return NULL;
+}
+
+static bool has_year(const cJSON *years, long long year)
+{
+	const cJSON *y;
+	cJSON_ArrayForEach(y, years)
+		if (ah_jint(y, "year") == year)
+			return true;
+	return false;
+}
+
+static const char *check_calendars(int role, const ah_resp *r)
+{
+	const cJSON *years = ah_jget(r->json, "years");
+	return has_year(years, 2025) && has_year(years, 2026) ? NULL
+							       : FAILED("the shipped 2025 and 2026 are not listed");
+}
+
+static const char *check_calendar_put(int role, const ah_resp *r)
+{
+	return has_year(ah_jget(r->json, "years"), 2030) ? NULL : FAILED("2030 not listed after loading");
+}
+
+static const char *check_published(int role, const ah_resp *r)
+{
+	if (ah_jint(r->json, "people") != C.people_sj)
+		return FAILED("%lld people listed, the unit has %lld", ah_jint(r->json, "people"),
+			      C.people_sj);
+	if (strlen(ah_jstr(r->json, "window_end")) != 10)
+		return FAILED("no window_end date");
+	return NULL;
+}
+
+static const char *check_policies(int role, const ah_resp *r)
+{
+	return strstr(r->body, "bigdata-bureau") ? NULL : FAILED("bigdata-bureau not listed");
+}
+
+static const char *check_policy(int role, const ah_resp *r)
+{
+	return strstr(r->body, "区大数据发展局") ? NULL : FAILED("not the bureau's policy");
+}
+
 /* ---- the table: one row per route of src/api/routes.c, same order ---- */
 
 typedef struct route_row {
 	const char *method;
 	const char *pattern;     /* as in routes.c */
-	const char *path;        /* {p} person_sj, {k} person_ks, {u} unit_sj, {nu} new_user,
-				  * {y} year */
+	const char *path;        /* {p} person_sj, {k} person_ks, {g} person_gh, {u} unit_sj,
+				  * {nu} new_user, {y} year; 999999: an id that does not exist
+				  * (the roles a route admits get 404, the others 403) */
 	const char *body;        /* NULL: none; may hold the same placeholders */
 	const char *ctype;       /* NULL: application/json */
 	short want[NROLES];      /* anonymous, admin, auditor, approver, reviewer, members */
@@ -532,6 +677,14 @@ typedef struct route_row {
 #define STAFF(s) {401, s, 403, s, s, 403, 403, 403}
 #define ADMIN_ONLY(s) {401, s, 403, 403, 403, 403, 403, 403}
 #define AUDITOR_ONLY(s) {401, 403, s, 403, 403, 403, 403, 403}
+/* Routes for members (the approver and the reviewer are members too). */
+#define MEMBERS(s) {401, 403, 403, s, s, s, s, s}
+#define MEMBERS_STAFF(s) {401, s, 403, s, s, s, s, s}
+#define REVIEWER_ONLY(s) {401, 403, 403, 403, s, 403, 403, 403}
+#define APPROVER_ONLY(s) {401, 403, 403, s, 403, 403, 403, 403}
+#define REVIEWER_APPROVER(s) {401, 403, 403, s, s, 403, 403, 403}
+#define REVIEWER_ADMIN(s) {401, s, 403, 403, s, 403, 403, 403}
+#define ADMIN_APPROVER(s) {401, s, 403, s, 403, 403, 403, 403}
 
 static const char roster_csv[] = "姓名,工号,单位,单位编码,角色,入职日期\n"
 				 "矩阵测试,MX001,综合科,dsj-zh,staff,2021-03-01\n";
@@ -549,6 +702,17 @@ static const route_row rows[] = {
 	 ANY(400), check_bad_request, false},
 	{"GET", "/api/v1/me/credits", "/api/v1/me/credits?year={y}&explain=0", NULL, NULL,
 	 {401, 404, 404, 200, 200, 200, 200, 200}, check_me_credits, false},
+	{"GET", "/api/v1/me/notices", "/api/v1/me/notices", NULL, NULL, ANY(200), check_notices,
+	 false},
+	{"POST", "/api/v1/me/notices/read", "/api/v1/me/notices/read", "{\"all\": true}", NULL,
+	 ANY(204), NULL, false},
+	/* The callers' policies (bureau, 昆山) have no scorecard: 404 no_scorecard. */
+	{"GET", "/api/v1/me/scorecard", "/api/v1/me/scorecard?year={y}", NULL, NULL, MEMBERS(404),
+	 check_no_scorecard, false},
+	{"PUT", "/api/v1/me/scorecard", "/api/v1/me/scorecard?year={y}", "{\"lines\": {}}", NULL,
+	 MEMBERS(404), check_no_scorecard, false},
+	{"POST", "/api/v1/me/scorecard/submit", "/api/v1/me/scorecard/submit?year={y}", NULL, NULL,
+	 MEMBERS(404), check_no_scorecard, false},
 
 	{"GET", "/api/v1/people", "/api/v1/people?per_page=200", NULL, NULL, STAFF(200),
 	 check_people_list, false},
@@ -566,6 +730,11 @@ static const route_row rows[] = {
 	 ADMIN_ONLY(200), check_reveal, false},
 	{"GET", "/api/v1/people/{id}/credits", "/api/v1/people/{p}/credits?year={y}&explain=0", NULL,
 	 NULL, STAFF(200), check_person_credits, false},
+	/* A 规划局 person: the admin reads the card; the bureau's staff do not see the person. */
+	{"GET", "/api/v1/people/{id}/scorecard", "/api/v1/people/{g}/scorecard?year={y}", NULL, NULL,
+	 {401, 200, 403, 404, 404, 403, 403, 403}, check_scorecard, false},
+	{"PUT", "/api/v1/people/{id}/scorecard", "/api/v1/people/{g}/scorecard?year={y}",
+	 "{\"lines\": {\"plan.goal\": 5}}", NULL, REVIEWER_ONLY(404), NULL, false},
 
 	{"GET", "/api/v1/units", "/api/v1/units?year={y}", NULL, NULL, STAFF(200), check_units, false},
 	{"GET", "/api/v1/units/{id}", "/api/v1/units/{u}?year={y}", NULL, NULL, STAFF(200),
@@ -600,6 +769,95 @@ static const route_row rows[] = {
 	 ADMIN_ONLY(200), check_case, false},
 	{"POST", "/api/v1/assessments", "/api/v1/assessments", "{\"year\": {y}}", NULL,
 	 ADMIN_ONLY(200), check_assess, false},
+	{"GET", "/api/v1/exports/quarterly",
+	 "/api/v1/exports/quarterly?unit_id={u}&year={y}&quarter=1&format=json", NULL, NULL,
+	 ADMIN_ONLY(200), check_quarterly, false},
+
+	/* The workflow. Routes on one object are called with an id that does not exist: the
+	 * roles a route admits get 404, the others 403 (the objects' own rules are tested in
+	 * test_api_claims.c, test_api_activities.c, test_api_publish.c). */
+	{"GET", "/api/v1/claims/items", "/api/v1/claims/items?year={y}", NULL, NULL, MEMBERS(200),
+	 check_claim_items, false},
+	{"POST", "/api/v1/claims/batch", "/api/v1/claims/batch",
+	 "{\"ids\": [999999], \"action\": \"review\"}", NULL, REVIEWER_APPROVER(200),
+	 check_batch_not_found, false},
+	{"GET", "/api/v1/claims", "/api/v1/claims", NULL, NULL, MEMBERS_STAFF(200), check_items_list,
+	 false},
+	/* 昆山's policy has no listen.training: 422 for that member. */
+	{"POST", "/api/v1/claims", "/api/v1/claims", CLAIM_BODY, NULL,
+	 {401, 403, 403, 201, 201, 201, 201, 422}, check_claim_created, false},
+	{"GET", "/api/v1/claims/{id}", "/api/v1/claims/999999", NULL, NULL, MEMBERS_STAFF(404), NULL,
+	 false},
+	{"PUT", "/api/v1/claims/{id}", "/api/v1/claims/999999", CLAIM_BODY, NULL, MEMBERS(404), NULL,
+	 false},
+	{"POST", "/api/v1/claims/{id}/submit", "/api/v1/claims/999999/submit", NULL, NULL,
+	 MEMBERS(404), NULL, false},
+	{"POST", "/api/v1/claims/{id}/withdraw", "/api/v1/claims/999999/withdraw", NULL, NULL,
+	 MEMBERS(404), NULL, false},
+	{"POST", "/api/v1/claims/{id}/review", "/api/v1/claims/999999/review", "{}", NULL,
+	 REVIEWER_ONLY(404), NULL, false},
+	{"POST", "/api/v1/claims/{id}/approve", "/api/v1/claims/999999/approve", "{}", NULL,
+	 APPROVER_ONLY(404), NULL, false},
+	{"POST", "/api/v1/claims/{id}/reject", "/api/v1/claims/999999/reject",
+	 "{\"reason\": \"材料不全\"}", NULL, REVIEWER_APPROVER(404), NULL, false},
+	{"GET", "/api/v1/claims/{id}/preview", "/api/v1/claims/999999/preview", NULL, NULL,
+	 MEMBERS_STAFF(404), NULL, false},
+	{"POST", "/api/v1/claims/{id}/evidence", "/api/v1/claims/999999/evidence?name=a.pdf",
+	 "%PDF-1.4\n%%EOF\n", "application/pdf", MEMBERS(404), NULL, false},
+	{"DELETE", "/api/v1/claims/{id}/evidence/{file}", "/api/v1/claims/999999/evidence/999999",
+	 NULL, NULL, MEMBERS(404), NULL, false},
+	{"GET", "/api/v1/evidence/{id}", "/api/v1/evidence/999999", NULL, NULL, MEMBERS_STAFF(404),
+	 NULL, false},
+
+	{"GET", "/api/v1/activities", "/api/v1/activities", NULL, NULL, ANY(200), check_items_list,
+	 false},
+	{"POST", "/api/v1/activities", "/api/v1/activities", ACTIVITY_BODY, NULL, REVIEWER_ADMIN(201),
+	 check_activity_created, false},
+	{"GET", "/api/v1/activities/{id}", "/api/v1/activities/999999", NULL, NULL, ANY(404), NULL,
+	 false},
+	{"PUT", "/api/v1/activities/{id}", "/api/v1/activities/999999", ACTIVITY_BODY, NULL,
+	 REVIEWER_ADMIN(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/submit", "/api/v1/activities/999999/submit", NULL, NULL,
+	 REVIEWER_ADMIN(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/withdraw", "/api/v1/activities/999999/withdraw", NULL,
+	 NULL, REVIEWER_ADMIN(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/review", "/api/v1/activities/999999/review", "{}", NULL,
+	 APPROVER_ONLY(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/approve", "/api/v1/activities/999999/approve", "{}", NULL,
+	 APPROVER_ONLY(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/reject", "/api/v1/activities/999999/reject",
+	 "{\"reason\": \"时间冲突\"}", NULL, APPROVER_ONLY(404), NULL, false},
+	{"GET", "/api/v1/activities/{id}/attendance", "/api/v1/activities/999999/attendance", NULL,
+	 NULL, STAFF(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/attendance",
+	 "/api/v1/activities/999999/attendance?name=a.csv", "工号,姓名\nX1,某某\n", "text/csv",
+	 REVIEWER_ADMIN(404), NULL, false},
+	{"POST", "/api/v1/activities/{id}/records", "/api/v1/activities/999999/records", NULL, NULL,
+	 ADMIN_APPROVER(404), NULL, false},
+
+	{"GET", "/api/v1/calendars", "/api/v1/calendars", NULL, NULL, ANY(200), check_calendars,
+	 false},
+	{"PUT", "/api/v1/calendars/{year}", "/api/v1/calendars/2030?name=cn-2030.txt",
+	 "2030-01-01 holiday 元旦\n", "text/plain", ADMIN_ONLY(200), check_calendar_put, false},
+	{"GET", "/api/v1/publications", "/api/v1/publications", NULL, NULL, ANY(200),
+	 check_items_list, false},
+	{"POST", "/api/v1/publications", "/api/v1/publications",
+	 "{\"unit_id\": {u}, \"year\": {y}, \"quarter\": 1}", NULL, ADMIN_ONLY(201),
+	 check_published, false},
+	{"GET", "/api/v1/publications/{id}", "/api/v1/publications/999999", NULL, NULL, ANY(404),
+	 NULL, false},
+	{"GET", "/api/v1/publications/{id}/objections", "/api/v1/publications/999999/objections",
+	 NULL, NULL, ANY(404), NULL, false},
+	{"POST", "/api/v1/publications/{id}/objections", "/api/v1/publications/999999/objections",
+	 "{\"person_id\": {p}, \"text\": \"学分有误\"}", NULL, ANY(404), NULL, false},
+	{"POST", "/api/v1/publications/{id}/archive", "/api/v1/publications/999999/archive", NULL,
+	 NULL, ADMIN_ONLY(404), NULL, false},
+	{"GET", "/api/v1/publications/{id}/export", "/api/v1/publications/999999/export", NULL, NULL,
+	 ADMIN_ONLY(404), NULL, false},
+	{"POST", "/api/v1/objections/{id}/resolve", "/api/v1/objections/999999/resolve",
+	 "{\"decision\": \"dismissed\", \"reason\": \"核实无误\"}", NULL, ADMIN_ONLY(404), NULL,
+	 false},
+	POLICY_ROWS
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -618,6 +876,8 @@ static void expand(const char *t, char *out, size_t size)
 			v = C.person_ks, skip = 3;
 		else if (strncmp(t, "{u}", 3) == 0)
 			v = C.unit_sj, skip = 3;
+		else if (strncmp(t, "{g}", 3) == 0)
+			v = C.person_gh, skip = 3;
 		else if (strncmp(t, "{nu}", 4) == 0)
 			v = C.new_user > 0 ? C.new_user : 999999, skip = 4;
 		else if (strncmp(t, "{y}", 3) == 0)
