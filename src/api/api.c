@@ -3,10 +3,13 @@
  * to read requests and answer them (see api.h, api_int.h). */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api_int.h"
 #include "core/clock.h"
@@ -64,22 +67,21 @@ void api_not_found(api_ctx *c)
 	api_error(c, 404, "not_found", "未找到该记录，或您无权查看");
 }
 
-/* The messages of errs joined by "；" in the arena. */
-static const char *errs_joined(api_ctx *c, const xf_errs *errs)
+const char *api_errs_joined(api_ctx *c, const xf_errs *errs, const char *dflt)
 {
 	size_t len = 0;
 	for (size_t i = 0; i < errs->n; i++)
 		len += strlen(errs->msgs[i]) + 4;
-	char *s = xf_arena_alloc(c->req->arena, len + 1);
+	char *s = errs->n ? xf_arena_alloc(c->req->arena, len + 1) : NULL;
 	if (s == NULL)
-		return "请求有误";
+		return dflt;
 	s[0] = '\0';
 	for (size_t i = 0; i < errs->n; i++) {
 		if (i)
 			strcat(s, "；");
 		strcat(s, errs->msgs[i]);
 	}
-	return errs->n ? s : "请求有误";
+	return s;
 }
 
 void api_bad_request(api_ctx *c, const xf_errs *errs)
@@ -88,7 +90,7 @@ void api_bad_request(api_ctx *c, const xf_errs *errs)
 		api_internal(c, errs);
 		return;
 	}
-	api_error(c, 400, "bad_request", errs_joined(c, errs));
+	api_error(c, 400, "bad_request", api_errs_joined(c, errs, "请求有误"));
 }
 
 void api_invalid(api_ctx *c, const char *message, const xf_errs *errs)
@@ -141,6 +143,151 @@ int api_service_rc(api_ctx *c, int rc, const xf_errs *errs, bool bad_input)
 	else if (rc < 0)
 		api_internal(c, errs);
 	return rc;
+}
+
+FILE *api_stream(api_ctx *c)
+{
+	FILE *f = xf_res_stream(c->res);
+	if (f == NULL)
+		api_internal(c, NULL);
+	return f;
+}
+
+/* ---- a service's refusals ---- */
+
+void api_refuse(api_ctx *c, int rc, const xf_errs *errs, const char *invalid,
+		const api_refusal *refusals, bool join)
+{
+	api_res_reset(c->res);
+	const api_refusal *r = refusals;
+	while (r->status != 0 && r->rc != rc)
+		r++;
+	if (r->status == 0) {
+		if (errs->internal || errs->n == 0)
+			api_internal(c, errs);
+		else if (invalid)
+			api_invalid(c, invalid, errs);
+		else
+			api_bad_request(c, errs);
+	} else if (r->code == NULL) {
+		api_not_found(c);
+	} else if (r->status == 422) {
+		api_invalid(c, join ? api_errs_joined(c, errs, r->dflt) : r->dflt, errs);
+	} else {
+		const char *first = errs->n ? errs->msgs[0] : r->dflt;
+		api_error(c, r->status, r->code, join ? api_errs_joined(c, errs, r->dflt) : first);
+	}
+}
+
+/* ---- one service call ---- */
+
+void api_fail_internal(api_ctx *c, int rc, const xf_errs *errs, const char *invalid)
+{
+	(void)rc;
+	(void)invalid;
+	api_internal(c, errs);
+}
+
+bool api_call_start(api_ctx *c, api_call *k, bool stream)
+{
+	xf_errs_init(&k->errs);
+	k->f = stream ? api_stream(c) : NULL;
+	if (stream && k->f == NULL) {
+		xf_errs_cleanup(&k->errs);
+		return false;
+	}
+	return true;
+}
+
+int api_call_end(api_ctx *c, api_call *k, int rc, api_fail_fn fail, const char *invalid)
+{
+	if (rc != 0) {
+		api_res_reset(c->res);
+		fail(c, rc, &k->errs, invalid);
+	}
+	xf_errs_cleanup(&k->errs);
+	return rc;
+}
+
+/* ---- downloads ---- */
+
+bool api_tmp_open(api_ctx *c, api_tmp *t, const char *file)
+{
+	const char *base = getenv("TMPDIR");
+	snprintf(t->dir, sizeof(t->dir), "%s/xuefen-export-XXXXXX",
+		 base && *base && strlen(base) < 32 ? base : "/tmp");
+	if (mkdtemp(t->dir) == NULL) {
+		api_internal(c, NULL);
+		return false;
+	}
+	snprintf(t->path, sizeof(t->path), "%s/%s", t->dir, file);
+	return true;
+}
+
+void api_tmp_remove(api_tmp *t)
+{
+	unlink(t->path);
+	rmdir(t->dir);
+}
+
+void api_tmp_send(api_ctx *c, api_tmp *t, const char *content_type, const char *ascii_name,
+		  const char *utf8_name, const char *action, const char *object)
+{
+	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	api_tmp_remove(t);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		api_internal(c, NULL);
+		return;
+	}
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_audit_entry e = {.actor = api_actor(c), .action = action, .object = object};
+	if (xf_store_audit(c->store, &e, &errs) != 0) {
+		close(fd);
+		api_internal(c, &errs);
+		xf_errs_cleanup(&errs);
+		return;
+	}
+	xf_errs_cleanup(&errs);
+	c->res->content_type = content_type;
+	xf_res_header(c->res, "Content-Disposition",
+		      api_disposition(c, false, ascii_name, utf8_name));
+	xf_res_file(c->res, fd, (size_t)st.st_size);
+}
+
+const char *api_disposition(api_ctx *c, bool inline_, const char *ascii_name, const char *name)
+{
+	static const char keep[] = "!#$&+-.^_`|~"; /* RFC 5987 attr-char besides ALPHA, DIGIT */
+	const char *type = inline_ ? "inline" : "attachment";
+	if (name == NULL)
+		return xf_arena_printf(c->req->arena, "%s; filename=\"%s\"", type, ascii_name);
+	size_t n = strlen(name);
+	char *ascii = ascii_name ? NULL : xf_arena_alloc(c->req->arena, n + 1);
+	char *pct = xf_arena_alloc(c->req->arena, 3 * n + 1);
+	if ((ascii_name == NULL && ascii == NULL) || pct == NULL)
+		return type;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if (ascii)
+			ascii[i] = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? (char)ch : '_';
+		bool plain = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+			     (ch >= 'A' && ch <= 'Z') || (ch && strchr(keep, ch));
+		if (plain) {
+			pct[k++] = (char)ch;
+		} else {
+			snprintf(pct + k, 4, "%%%02X", ch);
+			k += 3;
+		}
+	}
+	if (ascii)
+		ascii[n] = '\0';
+	pct[k] = '\0';
+	return xf_arena_printf(c->req->arena, "%s; filename=\"%s\"; filename*=UTF-8''%s", type,
+			       ascii ? ascii : ascii_name, pct);
 }
 
 /* ---- reading ---- */
@@ -224,6 +371,38 @@ bool api_member_str(api_ctx *c, const cJSON *obj, const char *key, size_t max, c
 	}
 	*out = v->valuestring;
 	return true;
+}
+
+const char *api_upload_name(api_ctx *c, const char *dflt)
+{
+	const char *n = xf_req_query(c->req, "name");
+	if (n == NULL || *n == '\0')
+		return dflt;
+	const char *slash = strrchr(n, '/');
+	if (slash)
+		n = slash + 1;
+	const char *bslash = strrchr(n, '\\');
+	if (bslash)
+		n = bslash + 1;
+	if (*n == '\0' || strlen(n) > 200)
+		return dflt;
+	return n;
+}
+
+bool api_body_text(api_ctx *c, const char *key, size_t max, const char **text)
+{
+	*text = NULL;
+	if (c->req->body_len == 0)
+		return true;
+	cJSON *o = api_body_object(c);
+	if (o == NULL)
+		return false;
+	const char *v = NULL;
+	bool ok = api_member_str(c, o, key, max, &v);
+	if (ok && v)
+		*text = xf_arena_strdup(c->req->arena, v);
+	cJSON_Delete(o);
+	return ok;
 }
 
 void api_scope(const api_ctx *c, xf_unit_scope *scope)

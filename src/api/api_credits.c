@@ -26,11 +26,9 @@ static void answer_view(api_ctx *c, const view *v)
 	bool cacheable;
 	if (key && api_cached(c, key, &gen, &cacheable))
 		return;
-	FILE *f = xf_res_stream(c->res);
-	if (f == NULL) {
-		api_internal(c, NULL);
+	FILE *f = api_stream(c);
+	if (f == NULL)
 		return;
-	}
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = v->unit ? xf_credits_unit_json(c->store, v->id, v->year, v->limit, f, &errs)

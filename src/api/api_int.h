@@ -76,6 +76,9 @@ void api_json(api_ctx *c, int status, xf_jw *w);
 /* The error answers. message is Chinese and shown to the user. */
 void api_error(api_ctx *c, int status, const char *code, const char *message);
 void api_not_found(api_ctx *c);
+/* The messages of errs joined by "；" (in the arena), or dflt when there
+ * are none. */
+const char *api_errs_joined(api_ctx *c, const xf_errs *errs, const char *dflt);
 /* 400 "bad_request" with the messages of errs joined by "；". */
 void api_bad_request(api_ctx *c, const xf_errs *errs);
 /* 422 "invalid" with the messages of errs as "details" (each a string). */
@@ -93,6 +96,82 @@ void api_no_content(api_ctx *c);
 /* Maps a service's 0/1/-1: 1 → 404; -1 → 400 when validation said so
  * (bad_input true) else 500. Returns rc. */
 int api_service_rc(api_ctx *c, int rc, const xf_errs *errs, bool bad_input);
+
+/* The response's body stream (opened at the first call); NULL, with a 500
+ * sent, when it cannot be. */
+FILE *api_stream(api_ctx *c);
+
+/* ---- a service's refusals ---- */
+
+/* How a service's refusal code is answered: the status and error code
+ * (NULL: a plain 404 not_found), and the message when the service gave
+ * none (for 422: the message; the service's messages are the details). */
+typedef struct api_refusal {
+	int rc;
+	int status;
+	const char *code;
+	const char *dflt;
+} api_refusal;
+
+/* Answers a service's failure rc (not 0), dropping what was written: the
+ * row of refusals for rc (the rows end with one of status 0), with the
+ * service's first message or, when join, all of them joined; an rc of no
+ * row is a failure — 500 when the system failed or nothing was said, 422
+ * `invalid` with the messages as details when invalid is given, else 400
+ * with the messages joined. */
+void api_refuse(api_ctx *c, int rc, const xf_errs *errs, const char *invalid,
+		const api_refusal *refusals, bool join);
+
+/* ---- one service call ---- */
+
+/* How a file's handlers answer a failure rc (not 0) of its service, the
+ * body already dropped. invalid: the 422 message for refused input, or
+ * NULL where the file answers such input otherwise (400). */
+typedef void (*api_fail_fn)(api_ctx *c, int rc, const xf_errs *errs, const char *invalid);
+
+/* An api_fail_fn for calls that cannot fail for the request's fault (a
+ * plain read): any failure answers 500. */
+void api_fail_internal(api_ctx *c, int rc, const xf_errs *errs, const char *invalid);
+
+/* One call of a service: where its JSON goes, and its messages. */
+typedef struct api_call {
+	FILE *f;       /* the response's body (NULL when not asked for) */
+	xf_errs errs;
+} api_call;
+
+/* Starts a call: errs, and the body's stream when stream is true. false
+ * (a 500 sent) when the stream cannot be opened. */
+bool api_call_start(api_ctx *c, api_call *k, bool stream);
+/* Ends a call that returned rc: 0 keeps what it wrote; otherwise that is
+ * dropped and fail answers. errs are cleaned up. Returns rc. */
+int api_call_end(api_ctx *c, api_call *k, int rc, api_fail_fn fail, const char *invalid);
+
+/* ---- downloads ---- */
+
+#define API_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* A private folder a file is written into before it is sent. */
+typedef struct api_tmp {
+	char dir[64];
+	char path[128];
+} api_tmp;
+
+/* Makes the folder ($TMPDIR or /tmp) and the path of `file` in it; false
+ * (a 500 sent) when it cannot. */
+bool api_tmp_open(api_ctx *c, api_tmp *t, const char *file);
+/* Removes the file and the folder. */
+void api_tmp_remove(api_tmp *t);
+/* Audits the download (action on object), then sends the written file as
+ * an attachment (api_disposition of ascii_name and utf8_name) and removes
+ * the folder: the open file stays readable until sent. 500 when the file
+ * cannot be read or the audit row not written. */
+void api_tmp_send(api_ctx *c, api_tmp *t, const char *content_type, const char *ascii_name,
+		  const char *utf8_name, const char *action, const char *object);
+/* A Content-Disposition value, inline or attachment: filename= the ASCII
+ * name (NULL: name with anything but printable ASCII, quotes and
+ * backslashes as '_'), and, when name is not NULL, filename*= name in
+ * UTF-8 (RFC 5987). In the arena. */
+const char *api_disposition(api_ctx *c, bool inline_, const char *ascii_name, const char *name);
 
 /* ---- reading ---- */
 
@@ -112,6 +191,15 @@ struct cJSON *api_body_object(api_ctx *c);
  * field) when present but not a string or longer than max bytes. */
 bool api_member_str(api_ctx *c, const struct cJSON *obj, const char *key, size_t max,
 		    const char **out);
+
+/* ?name= of an upload as a file name fit for messages and records: its
+ * last path component, at most 200 bytes; dflt when absent or unfit. */
+const char *api_upload_name(api_ctx *c, const char *dflt);
+/* The optional body of a step (review, approve, reject): none, or a JSON
+ * object whose string member key (at most max bytes) is *text, copied
+ * into the arena (NULL when absent). false when the body is refused (a
+ * 400 sent). */
+bool api_body_text(api_ctx *c, const char *key, size_t max, const char **text);
 
 /* The caller's unit scope for people and units: all for admins, the
  * reviewer and approver units otherwise. */
@@ -223,7 +311,7 @@ void api_publication_archive(api_ctx *c);
 void api_publication_export(api_ctx *c);
 void api_objection_resolve(api_ctx *c);
 
-/* api_policy.c (the web UI: docs/api-web.md) */
+/* api_policy.c (the web UI: docs/api.md) */
 void api_policies_list(api_ctx *c);
 void api_policy_get(api_ctx *c);
 

@@ -2,12 +2,9 @@
  * row reported), exports (XLSX/CSV/JSON downloads, audited), the year-end
  * assessment run, and the health check. */
 #include <cjson/cJSON.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "api/api_int.h"
 #include "service/assess.h"
@@ -15,24 +12,6 @@
 #include "service/export_sheet.h"
 #include "service/import.h"
 #include "service/sheets.h"
-
-/* A file name fit for a message and the batch record: the last path
- * component of ?name=, at most 200 bytes, else a default. */
-static const char *upload_name(api_ctx *c, const char *dflt)
-{
-	const char *n = xf_req_query(c->req, "name");
-	if (n == NULL || *n == '\0')
-		return dflt;
-	const char *slash = strrchr(n, '/');
-	if (slash)
-		n = slash + 1;
-	const char *bslash = strrchr(n, '\\');
-	if (bslash)
-		n = bslash + 1;
-	if (*n == '\0' || strlen(n) > 200)
-		return dflt;
-	return n;
-}
 
 /* An uploaded case must name a shipped policy: a path would make the
  * server read its own files. */
@@ -60,18 +39,26 @@ void api_import(api_ctx *c)
 		api_error(c, 400, "bad_request", "请上传文件（请求内容为空）");
 		return;
 	}
-	const char *name = upload_name(c, is_case ? "upload.case.json" : "upload.xlsx");
+	const char *name = api_upload_name(c, is_case ? "upload.case.json" : "upload.xlsx");
 	if (is_case && !case_policy_builtin(c->req->body, c->req->body_len)) {
 		api_error(c, 422, "invalid", "上传的案例文件只能使用内置的学分办法（policy 不能是文件路径）");
 		return;
 	}
+	long long dry;
+	if (!api_query_int(c, "dry_run", 0, 1, 0, &dry))
+		return;
 	xf_import_report rep = {0};
 	xf_errs errs;
 	xf_errs_init(&errs);
-	int rc = is_case ? xf_import_case(c->store, c->req->body, c->req->body_len, name, NULL,
-					  api_actor(c), &rep, &errs)
-			 : xf_import_sheet(c->store, kind, c->req->body, c->req->body_len, name,
-					   api_actor(c), &rep, &errs);
+	/* dry_run=1: every check and the counts, then everything rolled back. */
+	int (*sheet)(xf_store *, const char *, const char *, size_t, const char *, const char *,
+		     xf_import_report *, xf_errs *) = dry ? xf_import_sheet_check : xf_import_sheet;
+	int (*whole)(xf_store *, const char *, size_t, const char *, const char *, const char *,
+		     xf_import_report *, xf_errs *) = dry ? xf_import_case_check : xf_import_case;
+	int rc = is_case ? whole(c->store, c->req->body, c->req->body_len, name, NULL,
+				 api_actor(c), &rep, &errs)
+			 : sheet(c->store, kind, c->req->body, c->req->body_len, name, api_actor(c),
+				 &rep, &errs);
 	if (rc != 0) {
 		char *msg = xf_arena_printf(c->req->arena, "%s：文件有问题，未导入任何数据", name);
 		api_invalid(c, msg ? msg : "文件有问题，未导入任何数据", &errs);
@@ -81,7 +68,11 @@ void api_import(api_ctx *c)
 		xf_jw_obj(&w);
 		xf_jw_kstr(&w, "kind", kind);
 		xf_jw_kstr(&w, "file", name);
-		xf_jw_kint(&w, "batch_id", rep.batch_id);
+		xf_jw_kbool(&w, "dry_run", dry != 0);
+		if (dry)
+			xf_jw_knull(&w, "batch_id"); /* nothing was kept */
+		else
+			xf_jw_kint(&w, "batch_id", rep.batch_id);
 		xf_jw_kbool(&w, "already_imported", rep.already_imported != 0);
 		xf_jw_kint(&w, "people", rep.people);
 		xf_jw_kint(&w, "records", rep.records);
@@ -93,67 +84,15 @@ void api_import(api_ctx *c)
 	xf_errs_cleanup(&errs);
 }
 
-/* A private folder for an export to be written into before it is sent. */
-typedef struct tmp_export {
-	char dir[64];
-	char path[128];
-} tmp_export;
-
-static bool tmp_open(api_ctx *c, tmp_export *t, const char *file)
+/* An export that failed: the folder removed, errs answered. */
+static void tmp_fail(api_ctx *c, api_tmp *t, xf_errs *errs, bool bad_input)
 {
-	const char *base = getenv("TMPDIR");
-	snprintf(t->dir, sizeof(t->dir), "%s/xuefen-export-XXXXXX",
-		 base && *base && strlen(base) < 32 ? base : "/tmp");
-	if (mkdtemp(t->dir) == NULL) {
-		api_internal(c, NULL);
-		return false;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/%s", t->dir, file);
-	return true;
-}
-
-/* Sends the written file as a download named download_name, audits it,
- * and removes the folder (the open file stays readable until sent). */
-static void tmp_send(api_ctx *c, tmp_export *t, const char *content_type,
-		     const char *download_name, const char *action, const char *object)
-{
-	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	unlink(t->path);
-	rmdir(t->dir);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		if (fd >= 0)
-			close(fd);
-		api_internal(c, NULL);
-		return;
-	}
-	xf_errs errs;
-	xf_errs_init(&errs);
-	xf_audit_entry e = {.actor = api_actor(c), .action = action, .object = object};
-	if (xf_store_audit(c->store, &e, &errs) != 0) {
-		close(fd);
-		api_internal(c, &errs);
-		xf_errs_cleanup(&errs);
-		return;
-	}
-	xf_errs_cleanup(&errs);
-	c->res->content_type = content_type;
-	xf_res_header(c->res, "Content-Disposition",
-		      xf_arena_printf(c->req->arena, "attachment; filename=\"%s\"", download_name));
-	xf_res_file(c->res, fd, (size_t)st.st_size);
-}
-
-static void tmp_fail(api_ctx *c, tmp_export *t, xf_errs *errs, bool bad_input)
-{
-	unlink(t->path);
-	rmdir(t->dir);
+	api_tmp_remove(t);
 	if (bad_input)
 		api_bad_request(c, errs);
 	else
 		api_internal(c, errs);
 }
-
-static const char *XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /* ?unit=CODE: at most 64 bytes of [A-Za-z0-9_.-] (unit codes). */
 static bool unit_code_arg(api_ctx *c, const char **out)
@@ -188,8 +127,8 @@ void api_export_results(api_ctx *c)
 		api_error(c, 400, "bad_request", "参数 format 应为 xlsx 或 csv");
 		return;
 	}
-	tmp_export t;
-	if (!tmp_open(c, &t, strcmp(format, "csv") == 0 ? "results.csv" : "results.xlsx"))
+	api_tmp t;
+	if (!api_tmp_open(c, &t, strcmp(format, "csv") == 0 ? "results.csv" : "results.xlsx"))
 		return;
 	xf_errs errs;
 	xf_errs_init(&errs);
@@ -200,8 +139,9 @@ void api_export_results(api_ctx *c)
 					     unit ? "-" : "", unit ? unit : "", format);
 		char *obj = xf_arena_printf(c->req->arena, "year:%d%s%s", year, unit ? " unit:" : "",
 					    unit ? unit : "");
-		tmp_send(c, &t, strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" : XLSX_TYPE,
-			 name, "export.results", obj);
+		api_tmp_send(c, &t,
+			     strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" : API_XLSX_TYPE,
+			     name, NULL, "export.results", obj);
 	}
 	xf_errs_cleanup(&errs);
 }
@@ -213,17 +153,17 @@ void api_export_template(api_ctx *c)
 		api_error(c, 404, "not_found", "未知的模板类型，应为 roster、records、xxqg、online-hours 之一");
 		return;
 	}
-	tmp_export t;
-	if (!tmp_open(c, &t, "template.xlsx"))
+	api_tmp t;
+	if (!api_tmp_open(c, &t, "template.xlsx"))
 		return;
 	xf_errs errs;
 	xf_errs_init(&errs);
 	if (xf_export_template(kind, t.path, &errs) != 0)
 		tmp_fail(c, &t, &errs, false);
 	else
-		tmp_send(c, &t, XLSX_TYPE,
-			 xf_arena_printf(c->req->arena, "xuefen-template-%s.xlsx", kind),
-			 "export.template", kind);
+		api_tmp_send(c, &t, API_XLSX_TYPE,
+			     xf_arena_printf(c->req->arena, "xuefen-template-%s.xlsx", kind), NULL,
+			     "export.template", kind);
 	xf_errs_cleanup(&errs);
 }
 
@@ -233,8 +173,8 @@ void api_export_case(api_ctx *c)
 	const char *unit;
 	if (!api_query_year(c, &year) || !unit_code_arg(c, &unit))
 		return;
-	tmp_export t;
-	if (!tmp_open(c, &t, "case.json"))
+	api_tmp t;
+	if (!api_tmp_open(c, &t, "case.json"))
 		return;
 	xf_errs errs;
 	xf_errs_init(&errs);
@@ -250,7 +190,7 @@ void api_export_case(api_ctx *c)
 					     unit ? "-" : "", unit ? unit : "");
 		char *obj = xf_arena_printf(c->req->arena, "year:%d%s%s", year, unit ? " unit:" : "",
 					    unit ? unit : "");
-		tmp_send(c, &t, "application/json; charset=utf-8", name, "export.case", obj);
+		api_tmp_send(c, &t, "application/json; charset=utf-8", name, NULL, "export.case", obj);
 	}
 	xf_errs_cleanup(&errs);
 }

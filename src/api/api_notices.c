@@ -27,11 +27,9 @@ void api_me_notices(api_ctx *c)
 		xf_jw_obj_end(&w);
 		return;
 	}
-	FILE *f = xf_res_stream(c->res);
-	if (f == NULL) {
-		api_internal(c, NULL);
+	FILE *f = api_stream(c);
+	if (f == NULL)
 		return;
-	}
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_notices_json(c->store, c->who->person_id, unread != 0, page, per_page, f,

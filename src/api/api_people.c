@@ -16,14 +16,6 @@ static void finish(api_ctx *c, int rc, xf_errs *errs, bool bad_input)
 	xf_errs_cleanup(errs);
 }
 
-static FILE *stream(api_ctx *c)
-{
-	FILE *f = xf_res_stream(c->res);
-	if (f == NULL)
-		api_internal(c, NULL);
-	return f;
-}
-
 void api_people_list(api_ctx *c)
 {
 	xf_people_query q = {.q = xf_req_query(c->req, "q")};
@@ -40,7 +32,7 @@ void api_people_list(api_ctx *c)
 	}
 	xf_unit_scope scope;
 	api_scope(c, &scope);
-	FILE *f = stream(c);
+	FILE *f = api_stream(c);
 	if (f == NULL)
 		return;
 	xf_errs errs;
@@ -55,7 +47,7 @@ void api_person_get(api_ctx *c)
 		return;
 	xf_unit_scope scope;
 	api_scope(c, &scope);
-	FILE *f = stream(c);
+	FILE *f = api_stream(c);
 	if (f == NULL)
 		return;
 	xf_errs errs;
@@ -120,7 +112,7 @@ void api_person_reveal(api_ctx *c)
 	long long id;
 	if (!api_param_id(c, 0, &id))
 		return;
-	FILE *f = stream(c);
+	FILE *f = api_stream(c);
 	if (f == NULL)
 		return;
 	xf_errs errs;
@@ -135,7 +127,7 @@ void api_units_tree(api_ctx *c)
 		return;
 	xf_unit_scope scope;
 	api_scope(c, &scope);
-	FILE *f = stream(c);
+	FILE *f = api_stream(c);
 	if (f == NULL)
 		return;
 	xf_errs errs;
@@ -151,7 +143,7 @@ void api_unit_get(api_ctx *c)
 		return;
 	xf_unit_scope scope;
 	api_scope(c, &scope);
-	FILE *f = stream(c);
+	FILE *f = api_stream(c);
 	if (f == NULL)
 		return;
 	xf_errs errs;

@@ -6,20 +6,15 @@
  * (400 when the body's shape is wrong), out of scope to 404. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "api/api_int.h"
 #include "service/calendars.h"
 #include "service/publish.h"
 #include "service/quarterly.h"
-
-static const char *XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /* The first message of errs, or dflt. */
 static const char *first_msg(const xf_errs *errs, const char *dflt)
@@ -27,42 +22,21 @@ static const char *first_msg(const xf_errs *errs, const char *dflt)
 	return errs->n > 0 ? errs->msgs[0] : dflt;
 }
 
-/* Answers a service's failure: rc is 1, an XF_PUB_* refusal or -1. */
+/* How the services' refusals are answered (api_refuse); other failures
+ * are 422 with the call's message for refused input, or 500. */
+static const api_refusal REFUSALS[] = {
+	{XF_PUB_NOT_FOUND, 404, NULL, NULL},
+	{XF_PUB_FORBIDDEN, 403, "forbidden", "您无权进行此操作"},
+	{XF_PUB_CONFLICT, 409, "conflict", "已被他人处理，请刷新后重试"},
+	{XF_PUB_WINDOW_CLOSED, 409, "window_closed", "公示期已结束"},
+	{XF_PUB_WINDOW_OPEN, 409, "window_open", "公示期尚未结束"},
+	{XF_PUB_ARCHIVED, 409, "archived", XF_ARCHIVED_MSG},
+	{0, 0, NULL, NULL},
+};
+
 static void pub_fail(api_ctx *c, int rc, const xf_errs *errs, const char *invalid_msg)
 {
-	api_res_reset(c->res);
-	switch (rc) {
-	case XF_PUB_NOT_FOUND: api_not_found(c); return;
-	case XF_PUB_FORBIDDEN:
-		api_error(c, 403, "forbidden", first_msg(errs, "您无权进行此操作"));
-		return;
-	case XF_PUB_CONFLICT:
-		api_error(c, 409, "conflict", first_msg(errs, "已被他人处理，请刷新后重试"));
-		return;
-	case XF_PUB_WINDOW_CLOSED:
-		api_error(c, 409, "window_closed", first_msg(errs, "公示期已结束"));
-		return;
-	case XF_PUB_WINDOW_OPEN:
-		api_error(c, 409, "window_open", first_msg(errs, "公示期尚未结束"));
-		return;
-	case XF_PUB_ARCHIVED:
-		api_error(c, 409, "archived", first_msg(errs, XF_ARCHIVED_MSG));
-		return;
-	default:
-		if (errs->internal || errs->n == 0)
-			api_internal(c, errs);
-		else
-			api_invalid(c, invalid_msg, errs);
-		return;
-	}
-}
-
-static FILE *stream(api_ctx *c)
-{
-	FILE *f = xf_res_stream(c->res);
-	if (f == NULL)
-		api_internal(c, NULL);
-	return f;
+	api_refuse(c, rc, errs, invalid_msg, REFUSALS, false);
 }
 
 /* A JSON number member that is a whole number in [lo, hi]: true and *out
@@ -94,17 +68,10 @@ static bool member_int(api_ctx *c, const cJSON *o, const char *key, long long lo
 
 void api_calendars_list(api_ctx *c)
 {
-	FILE *f = stream(c);
-	if (f == NULL)
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_calendars_list_json(c->store, f, &errs);
-	if (rc != 0) {
-		api_res_reset(c->res);
-		api_internal(c, &errs);
-	}
-	xf_errs_cleanup(&errs);
+	api_call k;
+	if (api_call_start(c, &k, true))
+		api_call_end(c, &k, xf_calendars_list_json(c->store, k.f, &k.errs), api_fail_internal,
+			     NULL);
 }
 
 void api_calendar_put(api_ctx *c)
@@ -124,22 +91,14 @@ void api_calendar_put(api_ctx *c)
 	const char *name = xf_req_query(c->req, "name");
 	if (name == NULL || *name == '\0' || strlen(name) > 200 || strchr(name, '/'))
 		name = xf_arena_printf(c->req->arena, "cn-%ld.txt", year);
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_calendars_put(c->store, (int)year, c->req->body, c->req->body_len, name,
-				  api_actor(c), NULL, &errs);
-	if (rc != 0) {
-		if (errs.internal)
-			api_internal(c, &errs);
-		else
-			api_invalid(c, xf_arena_printf(c->req->arena, "%ld 年的工作日历文件有问题，未载入",
-						       year),
-				    &errs);
-		xf_errs_cleanup(&errs);
-		return;
-	}
-	xf_errs_cleanup(&errs);
-	api_calendars_list(c);
+	const char *invalid = xf_arena_printf(c->req->arena, "%ld 年的工作日历文件有问题，未载入", year);
+	api_call k;
+	if (api_call_start(c, &k, false) &&
+	    api_call_end(c, &k,
+			 xf_calendars_put(c->store, (int)year, c->req->body, c->req->body_len, name,
+					  api_actor(c), NULL, &k.errs),
+			 pub_fail, invalid ? invalid : "工作日历文件有问题，未载入") == 0)
+		api_calendars_list(c);
 }
 
 /* ---- publications ---- */
@@ -167,36 +126,21 @@ static bool pub_query(api_ctx *c, xf_pub_query *q, long long per_page_dflt)
 void api_publications_list(api_ctx *c)
 {
 	xf_pub_query q;
-	if (!pub_query(c, &q, 20))
-		return;
-	FILE *f = stream(c);
-	if (f == NULL)
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_publications_list_json(c->store, c->who, &q, f, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "查询公示失败");
-	xf_errs_cleanup(&errs);
+	api_call k;
+	if (pub_query(c, &q, 20) && api_call_start(c, &k, true))
+		api_call_end(c, &k, xf_publications_list_json(c->store, c->who, &q, k.f, &k.errs),
+			     pub_fail, "查询公示失败");
 }
 
 /* Answers the publication id (status 200 or 201). */
 static void answer_publication(api_ctx *c, long long id, int status)
 {
 	xf_pub_query q;
-	if (!pub_query(c, &q, 50))
-		return;
-	FILE *f = stream(c);
-	if (f == NULL)
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_publication_get_json(c->store, c->who, id, &q, f, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "查询参数有误");
-	else
+	api_call k;
+	if (pub_query(c, &q, 50) && api_call_start(c, &k, true) &&
+	    api_call_end(c, &k, xf_publication_get_json(c->store, c->who, id, &q, k.f, &k.errs),
+			 pub_fail, "查询参数有误") == 0)
 		c->res->status = status;
-	xf_errs_cleanup(&errs);
 }
 
 void api_publication_create(api_ctx *c)
@@ -207,16 +151,16 @@ void api_publication_create(api_ctx *c)
 	xf_publish_req req = {0};
 	long long unit_id, year, quarter;
 	const char *title = NULL, *from = NULL, *to = NULL;
-	const cJSON *k;
-	cJSON_ArrayForEach(k, body)
+	const cJSON *m;
+	cJSON_ArrayForEach(m, body)
 	{
 		static const char *const known[] = {"unit_id", "year", "quarter", "from", "to", "title"};
 		bool ok = false;
 		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]) && !ok; i++)
-			ok = strcmp(k->string, known[i]) == 0;
+			ok = strcmp(m->string, known[i]) == 0;
 		if (!ok) {
 			api_error(c, 400, "bad_request",
-				  xf_arena_printf(c->req->arena, "未知的字段 %.64s", k->string));
+				  xf_arena_printf(c->req->arena, "未知的字段 %.64s", m->string));
 			goto out;
 		}
 	}
@@ -240,14 +184,11 @@ void api_publication_create(api_ctx *c)
 	req.from = from;
 	req.to = to;
 	req.title = title;
-	xf_errs errs;
-	xf_errs_init(&errs);
 	long long id = 0;
-	int rc = xf_publish(c->store, &req, api_actor(c), &id, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "未能发布公示");
-	xf_errs_cleanup(&errs);
-	if (rc == 0)
+	api_call k;
+	if (api_call_start(c, &k, false) &&
+	    api_call_end(c, &k, xf_publish(c->store, &req, api_actor(c), &id, &k.errs), pub_fail,
+			 "未能发布公示") == 0)
 		answer_publication(c, id, 201);
 out:
 	cJSON_Delete(body);
@@ -266,33 +207,20 @@ void api_publication_get(api_ctx *c)
 void api_objections_list(api_ctx *c)
 {
 	long long id;
-	if (!api_param_id(c, 0, &id))
-		return;
-	FILE *f = stream(c);
-	if (f == NULL)
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_objections_list_json(c->store, c->who, id, f, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "查询异议失败");
-	xf_errs_cleanup(&errs);
+	api_call k;
+	if (api_param_id(c, 0, &id) && api_call_start(c, &k, true))
+		api_call_end(c, &k, xf_objections_list_json(c->store, c->who, id, k.f, &k.errs),
+			     pub_fail, "查询异议失败");
 }
 
 /* Answers objection id with status. */
 static void answer_objection(api_ctx *c, long long id, int status)
 {
-	FILE *f = stream(c);
-	if (f == NULL)
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_objection_get_json(c->store, c->who, id, f, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "查询异议失败");
-	else
+	api_call k;
+	if (api_call_start(c, &k, true) &&
+	    api_call_end(c, &k, xf_objection_get_json(c->store, c->who, id, k.f, &k.errs), pub_fail,
+			 "查询异议失败") == 0)
 		c->res->status = status;
-	xf_errs_cleanup(&errs);
 }
 
 void api_objection_create(api_ctx *c)
@@ -311,14 +239,12 @@ void api_objection_create(api_ctx *c)
 		api_error(c, 400, "bad_request", "应给出 person_id（公示名单中的人员）和 text（异议内容）");
 		goto out;
 	}
-	xf_errs errs;
-	xf_errs_init(&errs);
 	long long id = 0;
-	int rc = xf_objection_lodge(c->store, c->who, pub_id, person_id, text, &id, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "未能提出异议");
-	xf_errs_cleanup(&errs);
-	if (rc == 0)
+	api_call k;
+	if (api_call_start(c, &k, false) &&
+	    api_call_end(c, &k,
+			 xf_objection_lodge(c->store, c->who, pub_id, person_id, text, &id, &k.errs),
+			 pub_fail, "未能提出异议") == 0)
 		answer_objection(c, id, 201);
 out:
 	cJSON_Delete(body);
@@ -333,13 +259,12 @@ void api_objection_resolve(api_ctx *c)
 	if (body == NULL)
 		return;
 	cJSON_Delete(body);
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_objection_resolve(c->store, c->who, id, c->req->body, c->req->body_len, &errs);
-	if (rc != 0)
-		pub_fail(c, rc, &errs, "未能处理异议，未做任何修改");
-	xf_errs_cleanup(&errs);
-	if (rc == 0)
+	api_call k;
+	if (api_call_start(c, &k, false) &&
+	    api_call_end(c, &k,
+			 xf_objection_resolve(c->store, c->who, id, c->req->body, c->req->body_len,
+					      &k.errs),
+			 pub_fail, "未能处理异议，未做任何修改") == 0)
 		answer_objection(c, id, 200);
 }
 
@@ -375,103 +300,26 @@ void api_publication_archive(api_ctx *c)
 
 /* ---- downloads ---- */
 
-/* A private folder for a file to be written into before it is sent. */
-typedef struct tmp_export {
-	char dir[64];
-	char path[128];
-} tmp_export;
-
-static bool tmp_open(api_ctx *c, tmp_export *t, const char *file)
-{
-	const char *base = getenv("TMPDIR");
-	snprintf(t->dir, sizeof(t->dir), "%s/xuefen-export-XXXXXX",
-		 base && *base && strlen(base) < 32 ? base : "/tmp");
-	if (mkdtemp(t->dir) == NULL) {
-		api_internal(c, NULL);
-		return false;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/%s", t->dir, file);
-	return true;
-}
-
-static void tmp_remove(tmp_export *t)
-{
-	unlink(t->path);
-	rmdir(t->dir);
-}
-
-/* Audits the download, then sends the written file as an attachment
- * named download_name (RFC 5987 for the Chinese name, an ASCII fallback)
- * and removes the folder (the open file stays readable until sent). */
-static void tmp_send(api_ctx *c, tmp_export *t, const char *content_type, const char *ascii_name,
-		     const char *utf8_name, const char *action, const char *object)
-{
-	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	tmp_remove(t);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		if (fd >= 0)
-			close(fd);
-		api_internal(c, NULL);
-		return;
-	}
-	xf_errs errs;
-	xf_errs_init(&errs);
-	xf_audit_entry e = {.actor = api_actor(c), .action = action, .object = object};
-	if (xf_store_audit(c->store, &e, &errs) != 0) {
-		close(fd);
-		api_internal(c, &errs);
-		xf_errs_cleanup(&errs);
-		return;
-	}
-	xf_errs_cleanup(&errs);
-	/* filename*=UTF-8'' with the name percent-encoded */
-	size_t n = strlen(utf8_name);
-	char *enc = xf_arena_alloc(c->req->arena, n * 3 + 1);
-	if (enc) {
-		static const char hex[] = "0123456789ABCDEF";
-		size_t k = 0;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)utf8_name[i];
-			if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-			    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_') {
-				enc[k++] = (char)ch;
-			} else {
-				enc[k++] = '%';
-				enc[k++] = hex[ch >> 4];
-				enc[k++] = hex[ch & 15];
-			}
-		}
-		enc[k] = '\0';
-	}
-	c->res->content_type = content_type;
-	xf_res_header(c->res, "Content-Disposition",
-		      enc ? xf_arena_printf(c->req->arena,
-					    "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-					    ascii_name, enc)
-			  : xf_arena_printf(c->req->arena, "attachment; filename=\"%s\"", ascii_name));
-	xf_res_file(c->res, fd, (size_t)st.st_size);
-}
-
 void api_publication_export(api_ctx *c)
 {
 	long long id;
 	if (!api_param_id(c, 0, &id))
 		return;
-	tmp_export t;
-	if (!tmp_open(c, &t, "registry.xlsx"))
+	api_tmp t;
+	if (!api_tmp_open(c, &t, "registry.xlsx"))
 		return;
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_publication_export_xlsx(c->store, id, api_actor(c), t.path, &errs);
 	if (rc != 0) {
-		tmp_remove(&t);
+		api_tmp_remove(&t);
 		pub_fail(c, rc, &errs, "未能导出登记库");
 	} else {
-		tmp_send(c, &t, XLSX_TYPE,
-			 xf_arena_printf(c->req->arena, "xuefen-registry-%lld.xlsx", id),
-			 xf_arena_printf(c->req->arena, "干部培训登记库-%lld.xlsx", id),
-			 "publication.export", xf_arena_printf(c->req->arena, "publication:%lld", id));
+		api_tmp_send(c, &t, API_XLSX_TYPE,
+			     xf_arena_printf(c->req->arena, "xuefen-registry-%lld.xlsx", id),
+			     xf_arena_printf(c->req->arena, "干部培训登记库-%lld.xlsx", id),
+			     "publication.export",
+			     xf_arena_printf(c->req->arena, "publication:%lld", id));
 	}
 	xf_errs_cleanup(&errs);
 }
@@ -499,7 +347,7 @@ void api_export_quarterly(api_ctx *c)
 	xf_errs errs;
 	xf_errs_init(&errs);
 	if (strcmp(format, "json") == 0) {
-		FILE *f = stream(c);
+		FILE *f = api_stream(c);
 		int rc = f ? xf_quarterly_json(c->store, unit_id, year, (int)quarter, f, &errs) : -2;
 		if (rc == 0) {
 			xf_audit_entry e = {.actor = api_actor(c), .action = "export.quarterly",
@@ -514,21 +362,22 @@ void api_export_quarterly(api_ctx *c)
 		xf_errs_cleanup(&errs);
 		return;
 	}
-	tmp_export t;
-	if (!tmp_open(c, &t, "quarterly.xlsx")) {
+	api_tmp t;
+	if (!api_tmp_open(c, &t, "quarterly.xlsx")) {
 		xf_errs_cleanup(&errs);
 		return;
 	}
 	int rc = xf_quarterly_xlsx(c->store, unit_id, year, (int)quarter, api_actor(c), t.path,
 				   &errs);
 	if (rc != 0) {
-		tmp_remove(&t);
+		api_tmp_remove(&t);
 		pub_fail(c, rc, &errs, "未能生成季度通报");
 	} else {
-		tmp_send(c, &t, XLSX_TYPE,
-			 xf_arena_printf(c->req->arena, "xuefen-quarterly-%d-Q%lld.xlsx", year, quarter),
-			 xf_arena_printf(c->req->arena, "%d年第%lld季度学分通报.xlsx", year, quarter),
-			 "export.quarterly", object);
+		api_tmp_send(c, &t, API_XLSX_TYPE,
+			     xf_arena_printf(c->req->arena, "xuefen-quarterly-%d-Q%lld.xlsx", year,
+					     quarter),
+			     xf_arena_printf(c->req->arena, "%d年第%lld季度学分通报.xlsx", year, quarter),
+			     "export.quarterly", object);
 	}
 	xf_errs_cleanup(&errs);
 }

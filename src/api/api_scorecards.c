@@ -8,57 +8,42 @@
 #include "api/api_int.h"
 #include "service/scorecards.h"
 
-/* Sends a scorecard service's outcome when it is not XF_SC_OK (the answer
- * is then already written). */
-static void finish(api_ctx *c, int rc, const xf_errs *errs)
+/* The 422 of a card that cannot be computed: the person's data does not
+ * fit the policy (the engine's load refused a row), nothing the request
+ * could change. */
+#define DATA_MSG "数据与学分办法不符，无法计算评分表"
+
+/* How the service's refusals are answered (api_refuse); -1 without a
+ * system failure is 422 with `invalid` when given, else 400. */
+static const api_refusal REFUSALS[] = {
+	{XF_SC_MISSING, 404, NULL, NULL},
+	{XF_SC_NONE, 404, "no_scorecard", "请求有误"},
+	{XF_SC_CONFLICT, 409, "conflict", "请求有误"},
+	{XF_SC_OWN, 403, "forbidden", "请求有误"},
+	{XF_SC_DATA, 422, "invalid", DATA_MSG "，本次修改未保存"},
+	{0, 0, NULL, NULL},
+};
+
+static void fail(api_ctx *c, int rc, const xf_errs *errs, const char *invalid)
 {
-	const char *msg = errs->n ? errs->msgs[0] : "请求有误";
-	if (rc != XF_SC_OK)
-		api_res_reset(c->res);
-	switch (rc) {
-	case XF_SC_OK:
-		break;
-	case XF_SC_MISSING:
-		api_not_found(c);
-		break;
-	case XF_SC_NONE:
-		api_error(c, 404, "no_scorecard", msg);
-		break;
-	case XF_SC_CONFLICT:
-		api_error(c, 409, "conflict", msg);
-		break;
-	case XF_SC_OWN:
-		api_error(c, 403, "forbidden", msg);
-		break;
-	default:
-		if (errs->internal)
-			api_internal(c, errs);
-		else
-			api_bad_request(c, errs);
-		break;
-	}
+	api_refuse(c, rc, errs, invalid, REFUSALS, false);
 }
 
 /* Answers person_id's card for year (scope NULL: the caller's own). */
 static void answer_card(api_ctx *c, const xf_unit_scope *scope, long long person_id, int year)
 {
-	FILE *f = xf_res_stream(c->res);
-	if (f == NULL) {
-		api_internal(c, NULL);
-		return;
-	}
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_scorecard_json(c->store, scope, person_id, year, f, &errs);
-	if (rc < 0 && !errs.internal) {
-		/* The person's data does not fit the policy (the engine's load
-		 * refused a row): nothing the request could change. */
-		api_res_reset(c->res);
-		api_invalid(c, "数据与学分办法不符，无法计算评分表", &errs);
-	} else {
-		finish(c, rc, &errs);
-	}
-	xf_errs_cleanup(&errs);
+	api_call k;
+	if (api_call_start(c, &k, true))
+		api_call_end(c, &k, xf_scorecard_json(c->store, scope, person_id, year, k.f, &k.errs),
+			     fail, DATA_MSG);
+}
+
+/* After a change (rc): the card as it now is, or the refusal. */
+static void changed(api_ctx *c, api_call *k, int rc, const xf_unit_scope *scope,
+		    long long person_id, int year)
+{
+	if (api_call_end(c, k, rc, fail, NULL) == XF_SC_OK)
+		answer_card(c, scope, person_id, year);
 }
 
 /* The caller's person, or a 404 when the account has none. */
@@ -83,39 +68,29 @@ void api_me_scorecard(api_ctx *c)
 {
 	long long pid;
 	int year;
-	if (!api_query_year(c, &year) || !own_person(c, &pid))
-		return;
-	answer_card(c, NULL, pid, year);
+	if (api_query_year(c, &year) && own_person(c, &pid))
+		answer_card(c, NULL, pid, year);
 }
 
 void api_me_scorecard_put(api_ctx *c)
 {
 	long long pid;
 	int year;
-	if (!api_query_year(c, &year) || !own_person(c, &pid))
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_scorecard_self(c->store, pid, year, c->req->body, api_actor(c), &errs);
-	finish(c, rc, &errs);
-	xf_errs_cleanup(&errs);
-	if (rc == XF_SC_OK)
-		answer_card(c, NULL, pid, year);
+	api_call k;
+	if (api_query_year(c, &year) && own_person(c, &pid) && api_call_start(c, &k, false))
+		changed(c, &k,
+			xf_scorecard_self(c->store, pid, year, c->req->body, api_actor(c), &k.errs),
+			NULL, pid, year);
 }
 
 void api_me_scorecard_submit(api_ctx *c)
 {
 	long long pid;
 	int year;
-	if (!api_query_year(c, &year) || !own_person(c, &pid))
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_scorecard_submit(c->store, pid, year, api_actor(c), &errs);
-	finish(c, rc, &errs);
-	xf_errs_cleanup(&errs);
-	if (rc == XF_SC_OK)
-		answer_card(c, NULL, pid, year);
+	api_call k;
+	if (api_query_year(c, &year) && own_person(c, &pid) && api_call_start(c, &k, false))
+		changed(c, &k, xf_scorecard_submit(c->store, pid, year, api_actor(c), &k.errs), NULL,
+			pid, year);
 }
 
 void api_person_scorecard(api_ctx *c)
@@ -133,17 +108,13 @@ void api_person_scorecard_put(api_ctx *c)
 {
 	long long id;
 	int year;
-	if (!api_param_id(c, 0, &id) || !api_query_year(c, &year))
+	api_call k;
+	if (!api_param_id(c, 0, &id) || !api_query_year(c, &year) || !api_call_start(c, &k, false))
 		return;
 	xf_unit_scope scope;
 	review_scope(c, &scope);
 	xf_scorecard_reviewer r = {.scope = &scope, .user_id = c->who->user_id,
 				   .person_id = c->who->person_id, .actor = api_actor(c)};
-	xf_errs errs;
-	xf_errs_init(&errs);
-	int rc = xf_scorecard_review(c->store, &r, id, year, c->req->body, &errs);
-	finish(c, rc, &errs);
-	xf_errs_cleanup(&errs);
-	if (rc == XF_SC_OK)
-		answer_card(c, &scope, id, year);
+	changed(c, &k, xf_scorecard_review(c->store, &r, id, year, c->req->body, &k.errs), &scope,
+		id, year);
 }

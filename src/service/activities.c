@@ -39,6 +39,7 @@
 #include "io/xlsx.h"
 #include "policy/policy.h"
 #include "service/activities.h"
+#include "service/assess_load.h"
 #include "service/notices.h"
 #include "service/people.h"
 #include "service/scope.h"
@@ -283,18 +284,6 @@ static int root_of(xf_store *s, long long unit_id, long long *root, xf_errs *err
 	return xf_query_row(s, ROOT_SQL, errs, BIND_FAILED, XF_IN(unit_id), XF_OUT(root));
 }
 
-/* The policy named ref: a shipped one from the process-wide cache (never
- * freed), else a policy file loaded into *owned (the caller frees). */
-static const xf_policy *policy_get(const char *ref, xf_policy **owned, xf_errs *errs)
-{
-	*owned = NULL;
-	for (size_t i = 0; i < xf_builtin_policy_count; i++)
-		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
-			return xf_policy_builtin_shared(ref, errs);
-	*owned = xf_policy_resolve(ref, NULL, errs);
-	return *owned;
-}
-
 /* The unit's policy for year: 0 and *p (*owned to free); 1 when the unit
  * has none (no message); -1 on error. */
 static int unit_policy(xf_store *s, long long unit_id, int year, const xf_policy **p,
@@ -307,7 +296,7 @@ static int unit_policy(xf_store *s, long long unit_id, int year, const xf_policy
 			     XF_IN(year), XF_OUT_TEXT(ref, sizeof(ref)));
 	if (f != 0)
 		return f;
-	*p = policy_get(ref, owned, errs);
+	*p = xf_load_policy(ref, owned, errs);
 	if (*p == NULL) {
 		errs->internal = true;
 		return -1;
@@ -456,6 +445,16 @@ static int act_load_visible(xf_store *s, const xf_principal *who, long long id, 
 	return act_visible(s, who, a, errs);
 }
 
+/* The answer to a guarded change (`UPDATE ... WHERE status = the state
+ * read ... RETURNING id`, f as xf_query_row returned): 0 when a row
+ * changed, XF_ACT_CONFLICT when none did (another writer was first), -1. */
+static int guarded(int f, xf_errs *errs)
+{
+	if (f == 1)
+		xf_errs_add(errs, RACED_MSG);
+	return f == 1 ? XF_ACT_CONFLICT : f;
+}
+
 /* ---- who may do what ---- */
 
 enum { A_EDIT, A_SUBMIT, A_WITHDRAW, A_REVIEW, A_APPROVE, A_REJECT, A_ATTENDANCE, A_RECORDS,
@@ -577,6 +576,29 @@ static int act_check(const xf_principal *who, const act *a, int action, xf_errs 
 	return rc;
 }
 
+/* Opens the transaction of a change and reads activity id in it: 0 when
+ * the caller may take action on it now (the transaction left open); else
+ * 1 (missing or unseen), XF_ACT_FORBIDDEN or XF_ACT_CONFLICT (a message),
+ * or -1 — rolled back, *a empty. */
+static int act_open(xf_store *s, const xf_principal *who, long long id, int action, act *a,
+		    xf_errs *errs)
+{
+	memset(a, 0, sizeof(*a));
+	a->f.minutes = -1;
+	if (who == NULL)
+		return XF_ACT_MISSING;
+	if (xf_store_begin(s, errs) != 0)
+		return -1;
+	int rc = act_load_visible(s, who, id, a, errs);
+	if (rc == 0)
+		rc = act_check(who, a, action, errs);
+	if (rc != 0) {
+		xf_store_rollback(s);
+		act_cleanup(a);
+	}
+	return rc;
+}
+
 /* ---- audit ---- */
 
 static int audit(xf_store *s, const xf_principal *who, const char *action, long long id,
@@ -598,6 +620,15 @@ out:
 	cJSON_free(b);
 	cJSON_free(a);
 	return rc;
+}
+
+/* The change's audit row, then the commit: 0 or -1. */
+static int audit_commit(xf_store *s, const xf_principal *who, const char *action, long long id,
+			const cJSON *before, const cJSON *after, xf_errs *errs)
+{
+	return audit(s, who, action, id, before, after, errs) == 0 && xf_store_commit(s, errs) == 0
+		       ? 0
+		       : -1;
 }
 
 /* {"status": s} plus, when text is given, {key: text}. */
@@ -870,11 +901,44 @@ static int bind_form(xf_stmt *st, int base, const form *f)
 	return b;
 }
 
-/* One try at creating: 0 and *id; *raced when the key was taken by
- * another writer meanwhile (try again). */
-static int create_once(xf_store *s, const xf_principal *who, const form *f, long long *id,
-		       bool *raced, xf_errs *errs)
+/* A create or an update, tried again when its key was taken meanwhile. */
+typedef struct change {
+	xf_store *s;
+	const xf_principal *who;
+	long long id;        /* update: the activity; create: the new one's */
+	const form *f;       /* create: the form; update: the values given */
+	const bool *given;   /* update: which fields were given */
+} change;
+
+/* Runs once(c) until it succeeds, fails for another reason than a key
+ * another writer took meanwhile (*raced), or KEY_TRIES times; the last
+ * try's messages go to errs. */
+static int with_key_retries(int (*once)(change *c, bool *raced, xf_errs *errs), change *c,
+			    xf_errs *errs)
 {
+	int rc = -1;
+	for (int t = 0; t < KEY_TRIES; t++) {
+		xf_errs e;
+		xf_errs_init(&e);
+		bool raced = false;
+		rc = once(c, &raced, &e);
+		if (rc == 0 || !raced || t == KEY_TRIES - 1) {
+			errs_move(errs, &e);
+			break;
+		}
+		xf_errs_cleanup(&e);
+	}
+	return rc;
+}
+
+/* One try at creating: 0 and c->id; *raced when the key was taken by
+ * another writer meanwhile (try again). */
+static int create_once(change *c, bool *raced, xf_errs *errs)
+{
+	xf_store *s = c->s;
+	const xf_principal *who = c->who;
+	const form *f = c->f;
+	long long *id = &c->id;
 	int rc = -1, year = 0;
 	char key[32];
 	xf_stmt *st = NULL;
@@ -920,8 +984,7 @@ static int create_once(xf_store *s, const xf_principal *who, const form *f, long
 		oom(errs);
 		goto out;
 	}
-	if (audit(s, who, "activity.create", *id, NULL, after, errs) != 0 ||
-	    xf_store_commit(s, errs) != 0)
+	if (audit_commit(s, who, "activity.create", *id, NULL, after, errs) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -954,44 +1017,33 @@ int xf_activity_create(xf_store *s, const xf_principal *who, const char *json, s
 		oom(errs);
 		goto out;
 	}
-	for (int t = 0; t < KEY_TRIES; t++) {
-		xf_errs e;
-		xf_errs_init(&e);
-		bool raced = false;
-		rc = create_once(s, who, &f, id, &raced, &e);
-		if (rc == 0 || !raced || t == KEY_TRIES - 1) {
-			errs_move(errs, &e);
-			break;
-		}
-		xf_errs_cleanup(&e);
-	}
+	change c = {.s = s, .who = who, .f = &f};
+	rc = with_key_retries(create_once, &c, errs);
+	if (rc == 0)
+		*id = c.id;
 out:
 	form_cleanup(&f);
 	return rc;
 }
 
 /* One try at an update (see create_once for *raced). */
-static int update_once(xf_store *s, const xf_principal *who, long long id, const form *chg,
-		       const bool given[F_COUNT], bool *raced, xf_errs *errs)
+static int update_once(change *c, bool *raced, xf_errs *errs)
 {
+	xf_store *s = c->s;
+	const xf_principal *who = c->who;
+	long long id = c->id;
+	const form *chg = c->f;
+	const bool *given = c->given;
 	act a;
 	form nv;
 	memset(&nv, 0, sizeof(nv));
 	cJSON *before = NULL, *after = NULL;
 	char key[32];
-	int rc = -1, year = 0;
+	int rc, year = 0;
 	*raced = false;
-	memset(&a, 0, sizeof(a));
-	if (xf_store_begin(s, errs) != 0)
-		return -1;
-	int got = act_load_visible(s, who, id, &a, errs);
-	if (got != 0) {
-		rc = got;
-		goto out;
-	}
-	rc = act_check(who, &a, A_EDIT, errs);
+	rc = act_open(s, who, id, A_EDIT, &a, errs);
 	if (rc != 0)
-		goto out;
+		return rc;
 	rc = -1;
 	/* The merged form: given fields replace the old values. */
 	nv.unit_id = given[F_UNIT] ? chg->unit_id : a.f.unit_id;
@@ -1078,8 +1130,7 @@ static int update_once(xf_store *s, const xf_principal *who, long long id, const
 		rc = XF_ACT_CONFLICT;
 		goto out;
 	}
-	if (audit(s, who, "activity.update", id, before, after, errs) != 0 ||
-	    xf_store_commit(s, errs) != 0)
+	if (audit_commit(s, who, "activity.update", id, before, after, errs) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -1103,17 +1154,8 @@ int xf_activity_update(xf_store *s, const xf_principal *who, long long id, const
 		return XF_ACT_MISSING;
 	if (parse_form(json, len, &chg, given, errs) != 0)
 		goto out;
-	for (int t = 0; t < KEY_TRIES; t++) {
-		xf_errs e;
-		xf_errs_init(&e);
-		bool raced = false;
-		rc = update_once(s, who, id, &chg, given, &raced, &e);
-		if (rc == 0 || !raced || t == KEY_TRIES - 1) {
-			errs_move(errs, &e);
-			break;
-		}
-		xf_errs_cleanup(&e);
-	}
+	change c = {.s = s, .who = who, .id = id, .f = &chg, .given = given};
+	rc = with_key_retries(update_once, &c, errs);
 out:
 	form_cleanup(&chg);
 	return rc;
@@ -1145,11 +1187,19 @@ static int check_note(const char *key, const char *label, const char *t, bool re
 	return 0;
 }
 
-/* Runs one transition: reads, checks, writes the new state guarded by
- * the old one, audits. text: the note or the reason. */
+/* Runs one transition: checks its text, reads, checks, writes the new
+ * state guarded by the old one, audits. text: the note or the reason. */
 static int transition(xf_store *s, const xf_principal *who, long long id, int action,
 		      const char *text, xf_errs *errs)
 {
+	static const struct {
+		const char *key, *label;
+		bool required;
+	} texts[A_COUNT] = {
+		[A_REVIEW] = {"note", "审核意见", false},
+		[A_APPROVE] = {"note", "审批意见", false},
+		[A_REJECT] = {"reason", "退回理由", true},
+	};
 	static const char *const to_status[A_COUNT] = {
 		[A_SUBMIT] = "submitted", [A_WITHDRAW] = "withdrawn", [A_REVIEW] = "reviewed",
 		[A_APPROVE] = "approved", [A_REJECT] = "rejected",
@@ -1160,24 +1210,15 @@ static int transition(xf_store *s, const xf_principal *who, long long id, int ac
 		[A_REJECT] = "activity.reject",
 	};
 	act a;
-	memset(&a, 0, sizeof(a));
 	cJSON *before = NULL, *after = NULL;
-	int rc = -1;
-	if (who == NULL)
-		return XF_ACT_MISSING;
-	if (xf_store_begin(s, errs) != 0)
+	const char *text_key = texts[action].key;
+	if (text_key &&
+	    check_note(text_key, texts[action].label, text, texts[action].required, errs) != 0)
 		return -1;
-	int got = act_load_visible(s, who, id, &a, errs);
-	if (got != 0) {
-		rc = got;
-		goto out;
-	}
-	rc = act_check(who, &a, action, errs);
+	int rc = act_open(s, who, id, action, &a, errs);
 	if (rc != 0)
-		goto out;
-	rc = -1;
+		return rc;
 	long long now = (long long)xf_clock_now(), changed = 0;
-	const char *text_key = action == A_REJECT ? "reason" : "note";
 	int f;
 	switch (action) {
 	case A_SUBMIT:
@@ -1213,21 +1254,17 @@ static int transition(xf_store *s, const xf_principal *who, long long id, int ac
 				 XF_IN(text), XF_IN(a.status), XF_OUT(&changed));
 		break;
 	}
-	if (f < 0)
+	rc = guarded(f, errs);
+	if (rc != 0)
 		goto out;
-	if (f == 1) {
-		xf_errs_add(errs, RACED_MSG);
-		rc = XF_ACT_CONFLICT;
-		goto out;
-	}
+	rc = -1;
 	before = status_json(a.status, NULL, NULL);
 	after = status_json(to_status[action], text_key, text && !blank(text) ? text : NULL);
 	if (before == NULL || after == NULL) {
 		oom(errs);
 		goto out;
 	}
-	if (audit(s, who, audit_action[action], id, before, after, errs) != 0 ||
-	    xf_store_commit(s, errs) != 0)
+	if (audit_commit(s, who, audit_action[action], id, before, after, errs) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -1251,24 +1288,18 @@ int xf_activity_withdraw(xf_store *s, const xf_principal *who, long long id, xf_
 int xf_activity_review(xf_store *s, const xf_principal *who, long long id, const char *note,
 		       xf_errs *errs)
 {
-	if (check_note("note", "审核意见", note, false, errs) != 0)
-		return -1;
 	return transition(s, who, id, A_REVIEW, note, errs);
 }
 
 int xf_activity_approve(xf_store *s, const xf_principal *who, long long id, const char *note,
 			xf_errs *errs)
 {
-	if (check_note("note", "审批意见", note, false, errs) != 0)
-		return -1;
 	return transition(s, who, id, A_APPROVE, note, errs);
 }
 
 int xf_activity_reject(xf_store *s, const xf_principal *who, long long id, const char *reason,
 		       xf_errs *errs)
 {
-	if (check_note("reason", "退回理由", reason, true, errs) != 0)
-		return -1;
 	return transition(s, who, id, A_REJECT, reason, errs);
 }
 
@@ -1309,6 +1340,15 @@ static void write_time(xf_jw *w, const char *key, xf_stmt *st, int col)
 	char t[32];
 	iso_time(xf_stmt_int(st, col), t);
 	xf_jw_kstr(w, key, t);
+}
+
+/* An integer column that may be NULL. */
+static void write_opt_int(xf_jw *w, const char *key, xf_stmt *st, int col)
+{
+	if (xf_stmt_is_null(st, col))
+		xf_jw_knull(w, key);
+	else
+		xf_jw_kint(w, key, xf_stmt_int(st, col));
 }
 
 static void write_user(xf_jw *w, const char *key, xf_stmt *st, int id_col, int name_col)
@@ -1358,10 +1398,7 @@ static void write_act_fields(xf_jw *w, xf_stmt *st, xf_store *s, names_cache *nc
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		xf_jw_kstr(w, texts[i].key, xf_stmt_text(st, texts[i].col));
 	xf_jw_kint(w, "days", span_days(xf_stmt_text(st, C_FROM), xf_stmt_text(st, C_TO)));
-	if (xf_stmt_is_null(st, C_MINUTES))
-		xf_jw_knull(w, "minutes");
-	else
-		xf_jw_kint(w, "minutes", xf_stmt_int(st, C_MINUTES));
+	write_opt_int(w, "minutes", st, C_MINUTES);
 	xf_jw_kbool(w, "online", xf_stmt_int(st, C_ONLINE) != 0);
 	write_user(w, "applicant", st, C_APPLICANT, C_APPLICANT_NAME);
 	write_user(w, "reviewed_by", st, C_REVIEWED_BY, C_REVIEWED_NAME);
@@ -1707,14 +1744,8 @@ int xf_activity_attendance_json(xf_store *s, const xf_principal *who, long long 
 			xf_jw_obj_end(&w);
 		}
 		xf_jw_obj_end(&w);
-		if (xf_stmt_is_null(st, 7))
-			xf_jw_knull(&w, "attended_minutes");
-		else
-			xf_jw_kint(&w, "attended_minutes", xf_stmt_int(st, 7));
-		if (xf_stmt_is_null(st, 8))
-			xf_jw_knull(&w, "record_id");
-		else
-			xf_jw_kint(&w, "record_id", xf_stmt_int(st, 8));
+		write_opt_int(&w, "attended_minutes", st, 7);
+		write_opt_int(&w, "record_id", st, 8);
 		xf_jw_obj_end(&w);
 	}
 	if (r == XF_STEP_ERROR)
@@ -1989,16 +2020,9 @@ int xf_activity_attendance_upload(xf_store *s, const xf_principal *who, long lon
 	int rc = -1;
 	if (name == NULL || *name == '\0')
 		name = "名单";
-	if (xf_store_begin(s, errs) != 0)
-		return -1;
-	int got = act_load_visible(s, who, id, &a, errs);
-	if (got != 0) {
-		rc = got;
-		goto out;
-	}
-	rc = act_check(who, &a, A_ATTENDANCE, errs);
+	rc = act_open(s, who, id, A_ATTENDANCE, &a, errs);
 	if (rc != 0)
-		goto out;
+		return rc;
 	rc = -1;
 	if (xf_units_subtree(s, a.root_id, &org, &norg, errs) < 0 ||
 	    xf_query_row(s, "SELECT name FROM units WHERE id = $1", errs, BIND_FAILED,
@@ -2043,13 +2067,10 @@ int xf_activity_attendance_upload(xf_store *s, const xf_principal *who, long lon
 			     "UPDATE activities SET updated_at = $2 WHERE id = $1"
 			     " AND status = 'approved' AND records_at IS NULL RETURNING id",
 			     errs, BIND_FAILED, XF_IN(id), XF_IN(now), XF_OUT(&changed));
-	if (f < 0)
+	rc = guarded(f, errs);
+	if (rc != 0)
 		goto out;
-	if (f == 1) {
-		xf_errs_add(errs, RACED_MSG);
-		rc = XF_ACT_CONFLICT;
-		goto out;
-	}
+	rc = -1;
 	if (xf_query_exec(s, "DELETE FROM activity_attendance WHERE activity_id = $1", errs,
 			  BIND_FAILED, XF_IN(id)) != 0)
 		goto out;
@@ -2073,8 +2094,7 @@ int xf_activity_attendance_upload(xf_store *s, const xf_principal *who, long lon
 		oom(errs);
 		goto out;
 	}
-	if (audit(s, who, "activity.attendance", id, NULL, after, errs) != 0 ||
-	    xf_store_commit(s, errs) != 0)
+	if (audit_commit(s, who, "activity.attendance", id, NULL, after, errs) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -2181,23 +2201,15 @@ int xf_activity_records(xf_store *s, const xf_principal *who, long long id, FILE
 			xf_errs *errs)
 {
 	act a;
-	memset(&a, 0, sizeof(a));
 	attendee *people = NULL;
 	size_t npeople = 0;
 	xf_data *d = NULL;
 	cJSON *after = NULL;
 	long long given = 0, skipped = 0, now = (long long)xf_clock_now();
-	int rc = -1, year = 0;
-	if (xf_store_begin(s, errs) != 0)
-		return -1;
-	int got = act_load_visible(s, who, id, &a, errs);
-	if (got != 0) {
-		rc = got;
-		goto out;
-	}
-	rc = act_check(who, &a, A_RECORDS, errs);
+	int year = 0;
+	int rc = act_open(s, who, id, A_RECORDS, &a, errs);
 	if (rc != 0)
-		goto out;
+		return rc;
 	/* The form is checked again: the policy of the year may have changed
 	 * since the approval. */
 	size_t nerr = xf_errs_count(errs);
@@ -2213,13 +2225,10 @@ int xf_activity_records(xf_store *s, const xf_principal *who, long long id, FILE
 			     "UPDATE activities SET records_at = $2, updated_at = $2 WHERE id = $1"
 			     " AND status = 'approved' AND records_at IS NULL RETURNING id",
 			     errs, BIND_FAILED, XF_IN(id), XF_IN(now), XF_OUT(&changed));
-	if (w < 0)
+	rc = guarded(w, errs);
+	if (rc != 0)
 		goto out;
-	if (w == 1) {
-		xf_errs_add(errs, RACED_MSG);
-		rc = XF_ACT_CONFLICT;
-		goto out;
-	}
+	rc = -1;
 	if (load_attendees(s, id, &people, &npeople, errs) != 0)
 		goto out;
 	d = xf_data_new(s, errs);
@@ -2270,8 +2279,7 @@ int xf_activity_records(xf_store *s, const xf_principal *who, long long id, FILE
 		oom(errs);
 		goto out;
 	}
-	if (audit(s, who, "activity.records", id, NULL, after, errs) != 0 ||
-	    xf_store_commit(s, errs) != 0)
+	if (audit_commit(s, who, "activity.records", id, NULL, after, errs) != 0)
 		goto out;
 	rc = 0;
 	char at[32];

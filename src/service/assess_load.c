@@ -596,3 +596,43 @@ void xf_load_free_list(char **list, size_t n)
 		free(list[i]);
 	free(list);
 }
+
+const xf_policy *xf_load_policy(const char *ref, xf_policy **owned, xf_errs *errs)
+{
+	*owned = NULL;
+	for (size_t i = 0; i < xf_builtin_policy_count; i++)
+		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
+			return xf_policy_builtin_shared(ref, errs);
+	*owned = xf_policy_resolve(ref, NULL, errs);
+	return *owned;
+}
+
+int xf_load_person_start(xf_load *l, xf_store *s, int year, long long person_id, char **ref,
+			 const xf_policy **p, xf_policy **owned, xf_errs *errs)
+{
+	*ref = NULL;
+	*p = NULL;
+	*owned = NULL;
+	if (xf_load_open(l, s, XF_LOAD_PERSON, year, NULL, NULL, person_id, errs) != 0)
+		return -1;
+	if (!xf_load_has_person(l))
+		return 1;
+	const char *r = xf_load_person_policy(l);
+	if (l->policy_failed)
+		return -1;
+	if (r == NULL)
+		return 2;
+	*ref = strdup(r);
+	if (*ref == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		errs->internal = true;
+		return -1;
+	}
+	*p = xf_load_policy(*ref, owned, errs);
+	if (*p == NULL) {
+		free(*ref);
+		*ref = NULL;
+		return -1;
+	}
+	return 0;
+}

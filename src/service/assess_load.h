@@ -147,6 +147,22 @@ int xf_load_subtree_policies(xf_store *s, long long unit_id, int year, char ***o
 			     xf_errs *errs);
 void xf_load_free_list(char **list, size_t n);
 
+/* XF_LOAD_PERSON with the person's own policy (xf_load_person_policy):
+ * opens the load of person_id for year and loads that policy. 0 with *p
+ * (*owned, when set, for the caller to free), *ref the policy as the store
+ * names it (malloc'd: pass it to xf_load_begin, then free it), the people
+ * row current; 1 when there is no such person, 2 when their unit has no
+ * policy for the year (neither with a message); -1 with a message. *ref
+ * is NULL unless 0. Call xf_load_cleanup in every case. */
+int xf_load_person_start(xf_load *l, xf_store *s, int year, long long person_id, char **ref,
+			 const xf_policy **p, xf_policy **owned, xf_errs *errs);
+
+/* The policy the store names by ref (policy_assignments.policy,
+ * runs.policy): a shipped one from the process-wide cache (*owned NULL,
+ * never freed), else a policy file loaded now (*owned, which the caller
+ * frees with xf_policy_free). NULL with a message when neither loads. */
+const xf_policy *xf_load_policy(const char *ref, xf_policy **owned, xf_errs *errs);
+
 /* Finalizes the statements and frees the buffers. Safe after a failed
  * open, and on a zeroed xf_load. */
 void xf_load_cleanup(xf_load *l);

@@ -269,6 +269,22 @@ static int year_cmp(const void *a, const void *b)
 	return (x->year > y->year) - (x->year < y->year);
 }
 
+/* A new zeroed entry at the end of *v (cnt used of cap, doubled when
+ * full); NULL when out of memory. */
+static xf_calendar_year *year_add(xf_calendar_year **v, size_t *cap, size_t *cnt)
+{
+	if (*cnt == *cap) {
+		xf_calendar_year *nv = realloc(*v, *cap * 2 * sizeof(*nv));
+		if (nv == NULL)
+			return NULL;
+		*v = nv;
+		*cap *= 2;
+	}
+	xf_calendar_year *y = &(*v)[(*cnt)++];
+	memset(y, 0, sizeof(*y));
+	return y;
+}
+
 int xf_calendars_years(xf_store *s, xf_calendar_year **out, size_t *n, xf_errs *errs)
 {
 	size_t cap = xf_builtin_calendar_count + 8, cnt = 0;
@@ -285,17 +301,11 @@ int xf_calendars_years(xf_store *s, xf_calendar_year **out, size_t *n, xf_errs *
 		goto fail;
 	xf_step r;
 	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
-		if (cnt == cap) {
-			xf_calendar_year *nv = realloc(v, cap * 2 * sizeof(*nv));
-			if (nv == NULL) {
-				oom(errs);
-				goto fail;
-			}
-			v = nv;
-			cap *= 2;
+		xf_calendar_year *y = year_add(&v, &cap, &cnt);
+		if (y == NULL) {
+			oom(errs);
+			goto fail;
 		}
-		xf_calendar_year *y = &v[cnt++];
-		memset(y, 0, sizeof(*y));
 		y->year = (int)xf_stmt_int(st, 0);
 		y->loaded = true;
 		y->shipped = shipped_of(y->year) != NULL;
@@ -321,17 +331,11 @@ int xf_calendars_years(xf_store *s, xf_calendar_year **out, size_t *n, xf_errs *
 			have = v[k].year == year;
 		if (have || year == 0)
 			continue;
-		if (cnt == cap) {
-			xf_calendar_year *nv = realloc(v, cap * 2 * sizeof(*nv));
-			if (nv == NULL) {
-				oom(errs);
-				goto fail;
-			}
-			v = nv;
-			cap *= 2;
+		xf_calendar_year *y = year_add(&v, &cap, &cnt);
+		if (y == NULL) {
+			oom(errs);
+			goto fail;
 		}
-		xf_calendar_year *y = &v[cnt++];
-		memset(y, 0, sizeof(*y));
 		y->year = year;
 		y->shipped = true;
 		count_kinds(b->text, b->len, &y->holidays, &y->workdays);

@@ -89,24 +89,32 @@ static int audit_add(xf_store *s, const xf_principal *who, long long id, const c
 	return xf_store_audit(s, &e, errs);
 }
 
-/* One claim_events row and one audit row for a transition. */
-static int log_transition(xf_store *s, const xf_principal *who, long long id, const char *action,
-			  const char *from, const char *to, const char *note, xf_errs *errs)
+/* One audit row whose before/after are the pairs given (json_pairs; NULL:
+ * none). */
+static int audit_pairs(xf_store *s, const xf_principal *who, long long id, const char *action,
+		       const char *const *before_kv, const char *const *after_kv, xf_errs *errs)
 {
-	if (event_add(s, who, id, from, to, note, errs) != 0)
-		return -1;
-	const char *before_kv[] = {"status", from, NULL};
-	const char *after_kv[] = {"status", to, "note", note, NULL};
-	char *before = from ? json_pairs(before_kv) : NULL;
-	char *after = json_pairs(after_kv);
+	char *before = before_kv ? json_pairs(before_kv) : NULL;
+	char *after = after_kv ? json_pairs(after_kv) : NULL;
 	int rc = -1;
-	if ((from && before == NULL) || after == NULL)
+	if ((before_kv && before == NULL) || (after_kv && after == NULL))
 		oom(errs);
 	else
 		rc = audit_add(s, who, id, action, before, after, errs);
 	cJSON_free(before);
 	cJSON_free(after);
 	return rc;
+}
+
+/* One claim_events row and one audit row for a transition. */
+static int log_transition(xf_store *s, const xf_principal *who, long long id, const char *action,
+			  const char *from, const char *to, const char *note, xf_errs *errs)
+{
+	const char *before_kv[] = {"status", from, NULL};
+	const char *after_kv[] = {"status", to, "note", note, NULL};
+	if (event_add(s, who, id, from, to, note, errs) != 0)
+		return -1;
+	return audit_pairs(s, who, id, action, from ? before_kv : NULL, after_kv, errs);
 }
 
 /* Whether (person, date) lies in an archived 公示 period. */
@@ -117,6 +125,7 @@ static int archived(xf_store *s, long long person_id, const char *date, bool *ou
 			    XF_IN(person_id), XF_IN(date), XF_OUT(out)) < 0 ? -1 : 0;
 }
 
+/* ARCHIVED when the claim's date lies in an archived 公示 period. */
 static int check_archived(xf_store *s, const xf_claim_row *r, xf_errs *errs)
 {
 	xf_claim_facts f;
@@ -138,6 +147,19 @@ static int guarded(int rc, xf_errs *errs)
 	if (rc == 1)
 		xf_errs_add(errs, CONFLICT_MSG);
 	return rc == 1 ? XF_CLAIM_CONFLICT : rc;
+}
+
+/* Marks the claim changed (its files), guarded by the state read: 0,
+ * CONFLICT, -1. */
+static int touch(xf_store *s, const xf_claim_row *r, long long now, xf_errs *errs)
+{
+	long long changed = 0;
+	return guarded(xf_query_row(s,
+				    "UPDATE claims SET updated_at = $3 WHERE id = $1 AND status = $2"
+				    " RETURNING id",
+				    errs, BIND_MSG, XF_IN(r->id), XF_IN(r->status), XF_IN(now),
+				    XF_OUT(&changed)),
+		       errs);
 }
 
 /* Opens a transaction, or -1. */
@@ -165,6 +187,27 @@ static cJSON *parse_body(const char *json, xf_errs *errs)
 		return NULL;
 	}
 	return o;
+}
+
+/* Loads claim id for a change by its claimant: visible (else NOT_FOUND),
+ * the caller's own (else FORBIDDEN: "只有申报人本人可以<what>") and, when
+ * from is not NULL, in one of its states (else CONFLICT: doing). 0 with
+ * *r read; otherwise *r is empty. */
+static int claimant_load(xf_store *s, const xf_principal *who, long long id, const char *what,
+			 const char *const *from, const char *doing, xf_claim_row *r, xf_errs *errs)
+{
+	int rc = xf_claim_load_visible(s, who, id, r, errs);
+	if (rc != 0)
+		return rc;
+	if (!xf_claim_is_claimant(who, r)) {
+		xf_errs_add(errs, "只有申报人本人可以%s", what);
+		rc = XF_CLAIM_FORBIDDEN;
+	} else if (from) {
+		rc = xf_claim_need_status(r, from, doing, errs);
+	}
+	if (rc != 0)
+		xf_claim_row_cleanup(r);
+	return rc;
 }
 
 int xf_claim_create(xf_store *s, const xf_principal *who, const char *json, long long *id,
@@ -227,27 +270,19 @@ out:
 	return rc;
 }
 
+/* The states a claimant may change a claim's content (and files) in. */
+static const char *const EDITABLE[] = {"draft", "rejected", NULL};
+
 int xf_claim_update(xf_store *s, const xf_principal *who, long long id, const char *json,
 		    xf_errs *errs)
 {
-	static const char *const from[] = {"draft", "rejected", NULL};
 	xf_claim_row r;
 	xf_claim_content c = {0};
 	char *after = NULL, *before = NULL;
 	cJSON *body = parse_body(json, errs);
 	if (body == NULL)
 		return -1;
-	int rc = xf_claim_load_visible(s, who, id, &r, errs);
-	if (rc != 0) {
-		cJSON_Delete(body);
-		return rc;
-	}
-	if (!xf_claim_is_claimant(who, &r)) {
-		xf_errs_add(errs, "只有申报人本人可以修改申报");
-		rc = XF_CLAIM_FORBIDDEN;
-	} else {
-		rc = xf_claim_need_status(&r, from, "修改", errs);
-	}
+	int rc = claimant_load(s, who, id, "修改申报", EDITABLE, "修改", &r, errs);
 	if (rc == 0)
 		rc = xf_claim_content_build(s, r.unit_id, body, &r, &c, errs);
 	if (rc != 0)
@@ -299,100 +334,50 @@ static long long evidence_count(xf_store *s, long long id, xf_errs *errs)
 	return n;
 }
 
-int xf_claim_submit(xf_store *s, const xf_principal *who, long long id, xf_errs *errs)
+/* Submit's own check: complete against the policy as it is now — the
+ * item's required fields, the form's text, a file for a publication.
+ * 0, INVALID (every gap named), -1. */
+static int submit_complete(xf_store *s, const xf_principal *who, const xf_claim_row *r,
+			   xf_errs *errs)
 {
-	static const char *const from[] = {"draft", NULL};
-	xf_claim_row r;
 	xf_claim_item_ref cp = {0};
 	xf_claim_facts f;
-	int rc = xf_claim_load_visible(s, who, id, &r, errs);
+	(void)who;
+	int rc = xf_claim_item_ref_get(s, r->unit_id, r->year, r->item, &cp, errs);
 	if (rc != 0)
-		return rc;
-	if (!xf_claim_is_claimant(who, &r)) {
-		xf_errs_add(errs, "只有申报人本人可以提交申报");
-		rc = XF_CLAIM_FORBIDDEN;
 		goto out;
-	}
-	if ((rc = xf_claim_need_status(&r, from, "提交", errs)) != 0)
+	rc = -1;
+	if (xf_claim_facts_parse(r->fields, &f, errs) != 0)
 		goto out;
-	/* Complete? Against the policy as it is now. */
-	if ((rc = xf_claim_item_ref_get(s, r.unit_id, r.year, r.item, &cp, errs)) != 0)
-		goto out;
-	if (xf_claim_facts_parse(r.fields, &f, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	int missing = xf_claim_facts_missing(cp.p, cp.item, &f, errs) + xf_claim_details_missing(r.form, r.details, errs);
+	int missing = xf_claim_facts_missing(cp.p, cp.item, &f, errs) +
+		      xf_claim_details_missing(r->form, r->details, errs);
 	xf_claim_item_info info;
 	xf_claim_item_fields(cp.p, cp.item, &info);
 	if (info.needs_evidence) {
-		long long n = evidence_count(s, id, errs);
-		if (n < 0) {
-			rc = -1;
+		long long n = evidence_count(s, r->id, errs);
+		if (n < 0)
 			goto out;
-		}
 		if (n == 0) {
 			xf_errs_add(errs, "evidence：“%s”须上传刊登或采纳的证明材料（至少一个文件）",
 				    cp.p->items[cp.item].name);
 			missing++;
 		}
 	}
-	if (missing) {
-		rc = XF_CLAIM_INVALID;
-		goto out;
-	}
-	if ((rc = check_archived(s, &r, errs)) != 0)
-		goto out;
-	if (begin(s, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	long long changed = 0, now = now_s();
-	rc = guarded(xf_query_row(s,
-				  "UPDATE claims SET status = 'submitted', submitted_at = $3, updated_at = $3,"
-				  " reviewed_by = NULL, reviewed_at = NULL, rejected_by = NULL,"
-				  " rejected_at = NULL, reject_reason = NULL"
-				  " WHERE id = $1 AND status = $2 RETURNING id",
-				  errs, BIND_MSG, XF_IN(id), XF_IN(r.status), XF_IN(now), XF_OUT(&changed)),
-		     errs);
-	if (rc == 0)
-		rc = log_transition(s, who, id, "claim.submit", r.status, "submitted", NULL, errs);
-	rc = finish(s, rc, errs);
+	rc = missing ? XF_CLAIM_INVALID : 0;
 out:
 	xf_claim_item_ref_cleanup(&cp);
-	xf_claim_row_cleanup(&r);
 	return rc;
 }
 
-int xf_claim_withdraw(xf_store *s, const xf_principal *who, long long id, xf_errs *errs)
+/* Approve's own check: step 2 is somebody else's than step 1. */
+static int not_reviewer(xf_store *s, const xf_principal *who, const xf_claim_row *r,
+			xf_errs *errs)
 {
-	static const char *const from[] = {"draft", "submitted", "reviewed", "rejected", NULL};
-	xf_claim_row r;
-	int rc = xf_claim_load_visible(s, who, id, &r, errs);
-	if (rc != 0)
-		return rc;
-	if (!xf_claim_is_claimant(who, &r)) {
-		xf_errs_add(errs, "只有申报人本人可以撤回申报");
-		rc = XF_CLAIM_FORBIDDEN;
-	} else {
-		rc = xf_claim_need_status(&r, from, "撤回", errs);
-	}
-	if (rc == 0 && begin(s, errs) != 0)
-		rc = -1;
-	else if (rc == 0) {
-		long long changed = 0;
-		rc = guarded(xf_query_row(s,
-					  "UPDATE claims SET status = 'withdrawn', updated_at = $3"
-					  " WHERE id = $1 AND status = $2 RETURNING id",
-					  errs, BIND_MSG, XF_IN(id), XF_IN(r.status), XF_IN(now_s()),
-					  XF_OUT(&changed)),
-			     errs);
-		if (rc == 0)
-			rc = log_transition(s, who, id, "claim.withdraw", r.status, "withdrawn", NULL, errs);
-		rc = finish(s, rc, errs);
-	}
-	xf_claim_row_cleanup(&r);
-	return rc;
+	(void)s;
+	if (r->reviewed_by != who->user_id)
+		return 0;
+	xf_errs_add(errs, "您已审核过该申报，审批须由另一位领导进行");
+	return XF_CLAIM_FORBIDDEN;
 }
 
 /* A note or reason: at most 500 characters (reason: at least 1). */
@@ -459,45 +444,6 @@ static int notify(xf_store *s, const xf_claim_row *r, const char *kind, const ch
 	return xf_notice_add(s, r->person_id, kind, title, body, object, errs);
 }
 
-int xf_claim_review(xf_store *s, const xf_principal *who, long long id, const char *note,
-		    xf_errs *errs)
-{
-	static const char *const from[] = {"submitted", NULL};
-	xf_claim_row r;
-	char title[160], body[1024];
-	int rc = note_check(note, false, "note", "审核意见", errs);
-	if (rc != 0)
-		return rc;
-	if ((rc = xf_claim_load_visible(s, who, id, &r, errs)) != 0)
-		return rc;
-	if ((rc = xf_claim_need_status(&r, from, "审核", errs)) != 0 ||
-	    (rc = staff_check(who, &r, XF_ROLE_REVIEWER, "审核", errs)) != 0 ||
-	    (rc = check_archived(s, &r, errs)) != 0)
-		goto out;
-	item_title(s, &r, title, sizeof(title));
-	notice_body(body, sizeof(body), "您申报的“%s”已由%s审核通过，等待分管领导审批。%s%s", title, who,
-		    note && *note ? "审核意见：" : "", note);
-	if (begin(s, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	long long changed = 0, now = now_s();
-	rc = guarded(xf_query_row(s,
-				  "UPDATE claims SET status = 'reviewed', reviewed_by = $3, reviewed_at = $4,"
-				  " updated_at = $4 WHERE id = $1 AND status = $2 RETURNING id",
-				  errs, BIND_MSG, XF_IN(id), XF_IN(r.status), XF_IN(who->user_id),
-				  XF_IN(now), XF_OUT(&changed)),
-		     errs);
-	if (rc == 0)
-		rc = log_transition(s, who, id, "claim.review", r.status, "reviewed", note, errs);
-	if (rc == 0)
-		rc = notify(s, &r, XF_NOTICE_CLAIM_REVIEWED, "您的学分申报已通过审核", body, errs);
-	rc = finish(s, rc, errs);
-out:
-	xf_claim_row_cleanup(&r);
-	return rc;
-}
-
 /* The record row of an approved claim (strings point into facts and
  * activity). */
 static xf_record_row record_of(const xf_claim_row *r, const xf_claim_facts *f, const char *activity)
@@ -532,7 +478,7 @@ static int add_record(xf_store *s, const xf_claim_row *r, xf_errs *errs)
 	xf_claim_facts f;
 	char *activity = NULL;
 	long long record_id = 0;
-	int rc = -1;
+	int rc;
 	xf_data *d = NULL;
 	if (xf_claim_facts_parse(r->fields, &f, errs) != 0)
 		return -1;
@@ -541,14 +487,10 @@ static int add_record(xf_store *s, const xf_claim_row *r, xf_errs *errs)
 		if (a != 0)
 			return a < 0 ? -1 : XF_CLAIM_INVALID;
 	}
-	bool arch;
-	if (archived(s, r->person_id, f.date, &arch, errs) != 0)
+	rc = check_archived(s, r, errs);
+	if (rc != 0)
 		goto out;
-	if (arch) {
-		xf_errs_add(errs, "该期间已归档，记录不能再修改（%s 所在的公示期已归档）", f.date);
-		rc = XF_CLAIM_ARCHIVED;
-		goto out;
-	}
+	rc = -1;
 	d = xf_data_new(s, errs);
 	xf_record_row row = record_of(r, &f, activity);
 	if (d == NULL || xf_data_next_record_id(d, r->person_id, &record_id, errs) != 0 ||
@@ -565,92 +507,186 @@ out:
 	return rc;
 }
 
-int xf_claim_approve(xf_store *s, const xf_principal *who, long long id, const char *note,
-		     xf_errs *errs)
+/* One step of the state machine: who takes it, from where to where, what
+ * it checks on the way and what it writes. */
+typedef struct claim_step {
+	const char *action;        /* the audit row's */
+	const char *const *from;   /* the states it leaves (NULL-ended) */
+	const char *to;
+	const char *doing;         /* "审核": the refusals name it */
+	const char *own;           /* the claimant's step: "提交申报" (only they may); NULL: staff's */
+	unsigned role;             /* staff's: the role over the claimant's unit; 0: by the state */
+	const char *text_key, *text_label; /* the note or reason it takes; NULL: none */
+	bool text_required;
+	/* more refusals, after who and the state (NULL: none) */
+	int (*check)(xf_store *s, const xf_principal *who, const xf_claim_row *r, xf_errs *errs);
+	bool archive;              /* refused when the date lies in an archived 公示 period */
+	/* The guarded change: $1 the id, $2 the state read, $3 now, then as
+	 * many of $4 the caller's user id and $5 the text as nparams says. */
+	const char *sql;
+	int nparams;
+	int (*write)(xf_store *s, const xf_claim_row *r, xf_errs *errs); /* more rows (approve's record) */
+	const char *notice_kind, *notice_title, *notice_fmt, *notice_lead; /* the claimant's notice */
+} claim_step;
+
+enum { STEP_SUBMIT, STEP_WITHDRAW, STEP_REVIEW, STEP_APPROVE, STEP_REJECT };
+
+static const char *const FROM_DRAFT[] = {"draft", NULL};
+static const char *const FROM_OPEN[] = {"draft", "submitted", "reviewed", "rejected", NULL};
+static const char *const FROM_SUBMITTED[] = {"submitted", NULL};
+static const char *const FROM_REVIEWED[] = {"reviewed", NULL};
+static const char *const FROM_PENDING[] = {"submitted", "reviewed", NULL};
+
+static const claim_step STEPS[] = {
+	[STEP_SUBMIT] = {
+		.action = "claim.submit", .from = FROM_DRAFT, .to = "submitted", .doing = "提交",
+		.own = "提交申报", .check = submit_complete, .archive = true,
+		.sql = "UPDATE claims SET status = 'submitted', submitted_at = $3, updated_at = $3,"
+		       " reviewed_by = NULL, reviewed_at = NULL, rejected_by = NULL,"
+		       " rejected_at = NULL, reject_reason = NULL"
+		       " WHERE id = $1 AND status = $2 RETURNING id",
+		.nparams = 3,
+	},
+	[STEP_WITHDRAW] = {
+		.action = "claim.withdraw", .from = FROM_OPEN, .to = "withdrawn", .doing = "撤回",
+		.own = "撤回申报",
+		.sql = "UPDATE claims SET status = 'withdrawn', updated_at = $3"
+		       " WHERE id = $1 AND status = $2 RETURNING id",
+		.nparams = 3,
+	},
+	[STEP_REVIEW] = {
+		.action = "claim.review", .from = FROM_SUBMITTED, .to = "reviewed", .doing = "审核",
+		.role = XF_ROLE_REVIEWER, .text_key = "note", .text_label = "审核意见",
+		.archive = true,
+		.sql = "UPDATE claims SET status = 'reviewed', reviewed_by = $4, reviewed_at = $3,"
+		       " updated_at = $3 WHERE id = $1 AND status = $2 RETURNING id",
+		.nparams = 4,
+		.notice_kind = XF_NOTICE_CLAIM_REVIEWED, .notice_title = "您的学分申报已通过审核",
+		.notice_fmt = "您申报的“%s”已由%s审核通过，等待分管领导审批。%s%s",
+		.notice_lead = "审核意见：",
+	},
+	[STEP_APPROVE] = {
+		.action = "claim.approve", .from = FROM_REVIEWED, .to = "approved", .doing = "审批",
+		.role = XF_ROLE_APPROVER, .text_key = "note", .text_label = "审批意见",
+		.check = not_reviewer, .archive = true,
+		.sql = "UPDATE claims SET status = 'approved', approved_by = $4, approved_at = $3,"
+		       " updated_at = $3 WHERE id = $1 AND status = $2 RETURNING id",
+		.nparams = 4, .write = add_record,
+		.notice_kind = XF_NOTICE_CLAIM_APPROVED, .notice_title = "您的学分申报已通过审批",
+		.notice_fmt = "您申报的“%s”已由%s审批通过，已记入学分。%s%s",
+		.notice_lead = "审批意见：",
+	},
+	[STEP_REJECT] = {
+		/* step 1 is the reviewer's to reject, step 2 the approver's */
+		.action = "claim.reject", .from = FROM_PENDING, .to = "rejected", .doing = "驳回",
+		.text_key = "reason", .text_label = "驳回理由", .text_required = true,
+		.sql = "UPDATE claims SET status = 'rejected', rejected_by = $4, rejected_at = $3,"
+		       " reject_reason = $5, updated_at = $3"
+		       " WHERE id = $1 AND status = $2 RETURNING id",
+		.nparams = 5,
+		.notice_kind = XF_NOTICE_CLAIM_REJECTED, .notice_title = "您的学分申报被驳回",
+		.notice_fmt = "您申报的“%s”被%s驳回。%s%s", .notice_lead = "理由：",
+	},
+};
+
+/* Who may take step t on r, in the order that tells the caller no more
+ * than they may know: the claimant's step checks who before the state,
+ * staff's the state before who (the role by the state for a rejection). */
+static int step_allowed(const xf_principal *who, const xf_claim_row *r, const claim_step *t,
+			xf_errs *errs)
 {
-	static const char *const from[] = {"reviewed", NULL};
-	xf_claim_row r;
-	char title[160], body[1024];
-	int rc = note_check(note, false, "note", "审批意见", errs);
+	if (t->own) {
+		if (!xf_claim_is_claimant(who, r)) {
+			xf_errs_add(errs, "只有申报人本人可以%s", t->own);
+			return XF_CLAIM_FORBIDDEN;
+		}
+		return xf_claim_need_status(r, t->from, t->doing, errs);
+	}
+	int rc = xf_claim_need_status(r, t->from, t->doing, errs);
 	if (rc != 0)
 		return rc;
-	if ((rc = xf_claim_load_visible(s, who, id, &r, errs)) != 0)
+	unsigned role = t->role ? t->role
+				: strcmp(r->status, "submitted") == 0 ? XF_ROLE_REVIEWER : XF_ROLE_APPROVER;
+	return staff_check(who, r, role, t->doing, errs);
+}
+
+/* Takes step t on claim id with text (the note or reason; NULL): checks,
+ * then in one transaction the guarded change, the step's own rows, the
+ * history and audit rows and the claimant's notice. */
+static int step_run(xf_store *s, const xf_principal *who, long long id, const claim_step *t,
+		    const char *text, xf_errs *errs)
+{
+	xf_claim_row r;
+	char title[160], body[2048] = "";
+	int rc = t->text_key ? note_check(text, t->text_required, t->text_key, t->text_label, errs)
+			     : 0;
+	if (rc != 0)
 		return rc;
-	if ((rc = xf_claim_need_status(&r, from, "审批", errs)) != 0 ||
-	    (rc = staff_check(who, &r, XF_ROLE_APPROVER, "审批", errs)) != 0)
+	rc = xf_claim_load_visible(s, who, id, &r, errs);
+	if (rc != 0)
+		return rc;
+	rc = step_allowed(who, &r, t, errs);
+	if (rc == 0 && t->check)
+		rc = t->check(s, who, &r, errs);
+	if (rc == 0 && t->archive)
+		rc = check_archived(s, &r, errs);
+	if (rc != 0)
 		goto out;
-	if (r.reviewed_by == who->user_id) {
-		xf_errs_add(errs, "您已审核过该申报，审批须由另一位领导进行");
-		rc = XF_CLAIM_FORBIDDEN;
-		goto out;
+	if (t->notice_kind) {
+		item_title(s, &r, title, sizeof(title));
+		notice_body(body, sizeof(body), t->notice_fmt, title, who,
+			    text && *text ? t->notice_lead : "", text);
 	}
-	if ((rc = check_archived(s, &r, errs)) != 0)
-		goto out;
-	item_title(s, &r, title, sizeof(title));
-	notice_body(body, sizeof(body), "您申报的“%s”已由%s审批通过，已记入学分。%s%s", title, who,
-		    note && *note ? "审批意见：" : "", note);
 	if (begin(s, errs) != 0) {
 		rc = -1;
 		goto out;
 	}
-	long long changed = 0, now = now_s();
-	rc = guarded(xf_query_row(s,
-				  "UPDATE claims SET status = 'approved', approved_by = $3, approved_at = $4,"
-				  " updated_at = $4 WHERE id = $1 AND status = $2 RETURNING id",
-				  errs, BIND_MSG, XF_IN(id), XF_IN(r.status), XF_IN(who->user_id),
-				  XF_IN(now), XF_OUT(&changed)),
-		     errs);
+	/* The parameters the step's SQL takes (the first nparams of them),
+	 * then the id it returns. */
+	long long changed = 0;
+	xf_qarg args[] = {BIND_MSG, XF_IN(id), XF_IN(r.status), XF_IN(now_s()),
+			  XF_IN(who->user_id), XF_IN(text), XF_QEND, XF_QEND};
+	args[1 + t->nparams] = XF_OUT(&changed);
+	args[2 + t->nparams] = XF_QEND;
+	rc = guarded(xf_query_row_args(s, t->sql, errs, args), errs);
+	if (rc == 0 && t->write)
+		rc = t->write(s, &r, errs);
 	if (rc == 0)
-		rc = add_record(s, &r, errs);
-	if (rc == 0)
-		rc = log_transition(s, who, id, "claim.approve", r.status, "approved", note, errs);
-	if (rc == 0)
-		rc = notify(s, &r, XF_NOTICE_CLAIM_APPROVED, "您的学分申报已通过审批", body, errs);
+		rc = log_transition(s, who, id, t->action, r.status, t->to, text, errs);
+	if (rc == 0 && t->notice_kind)
+		rc = notify(s, &r, t->notice_kind, t->notice_title, body, errs);
 	rc = finish(s, rc, errs);
 out:
 	xf_claim_row_cleanup(&r);
 	return rc;
 }
 
+int xf_claim_submit(xf_store *s, const xf_principal *who, long long id, xf_errs *errs)
+{
+	return step_run(s, who, id, &STEPS[STEP_SUBMIT], NULL, errs);
+}
+
+int xf_claim_withdraw(xf_store *s, const xf_principal *who, long long id, xf_errs *errs)
+{
+	return step_run(s, who, id, &STEPS[STEP_WITHDRAW], NULL, errs);
+}
+
+int xf_claim_review(xf_store *s, const xf_principal *who, long long id, const char *note,
+		    xf_errs *errs)
+{
+	return step_run(s, who, id, &STEPS[STEP_REVIEW], note, errs);
+}
+
+int xf_claim_approve(xf_store *s, const xf_principal *who, long long id, const char *note,
+		     xf_errs *errs)
+{
+	return step_run(s, who, id, &STEPS[STEP_APPROVE], note, errs);
+}
+
 int xf_claim_reject(xf_store *s, const xf_principal *who, long long id, const char *reason,
 		    xf_errs *errs)
 {
-	static const char *const from[] = {"submitted", "reviewed", NULL};
-	xf_claim_row r;
-	char title[160], body[2048];
-	int rc = note_check(reason, true, "reason", "驳回理由", errs);
-	if (rc != 0)
-		return rc;
-	if ((rc = xf_claim_load_visible(s, who, id, &r, errs)) != 0)
-		return rc;
-	if ((rc = xf_claim_need_status(&r, from, "驳回", errs)) != 0)
-		goto out;
-	/* Step 1 is the reviewer's to reject, step 2 the approver's. */
-	unsigned role = strcmp(r.status, "submitted") == 0 ? XF_ROLE_REVIEWER : XF_ROLE_APPROVER;
-	if ((rc = staff_check(who, &r, role, "驳回", errs)) != 0)
-		goto out;
-	item_title(s, &r, title, sizeof(title));
-	notice_body(body, sizeof(body), "您申报的“%s”被%s驳回。%s%s", title, who, "理由：", reason);
-	if (begin(s, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	long long changed = 0, now = now_s();
-	rc = guarded(xf_query_row(s,
-				  "UPDATE claims SET status = 'rejected', rejected_by = $3, rejected_at = $4,"
-				  " reject_reason = $5, updated_at = $4"
-				  " WHERE id = $1 AND status = $2 RETURNING id",
-				  errs, BIND_MSG, XF_IN(id), XF_IN(r.status), XF_IN(who->user_id),
-				  XF_IN(now), XF_IN(reason), XF_OUT(&changed)),
-		     errs);
-	if (rc == 0)
-		rc = log_transition(s, who, id, "claim.reject", r.status, "rejected", reason, errs);
-	if (rc == 0)
-		rc = notify(s, &r, XF_NOTICE_CLAIM_REJECTED, "您的学分申报被驳回", body, errs);
-	rc = finish(s, rc, errs);
-out:
-	xf_claim_row_cleanup(&r);
-	return rc;
+	return step_run(s, who, id, &STEPS[STEP_REJECT], reason, errs);
 }
 
 /* ---- bulk review ---- */
@@ -741,21 +777,14 @@ int xf_claim_evidence_add(xf_store *s, const xf_principal *who, long long claim_
 			  const char *dir, const void *data, size_t len, const char *raw_name,
 			  long long *file_id, xf_errs *errs)
 {
-	static const char *const from[] = {"draft", "rejected", NULL};
 	xf_claim_row r;
 	xf_evidence_type type;
 	char name[XF_EVIDENCE_NAME_MAX + 1], sha[XF_EVIDENCE_SHA_HEX], rel[XF_EVIDENCE_REL_MAX];
 	*file_id = 0;
-	int rc = xf_claim_load_visible(s, who, claim_id, &r, errs);
+	int rc = claimant_load(s, who, claim_id, "上传证明材料", EDITABLE,
+			       "上传证明材料（请先修改为草稿）", &r, errs);
 	if (rc != 0)
 		return rc;
-	if (!xf_claim_is_claimant(who, &r)) {
-		xf_errs_add(errs, "只有申报人本人可以上传证明材料");
-		rc = XF_CLAIM_FORBIDDEN;
-		goto out;
-	}
-	if ((rc = xf_claim_need_status(&r, from, "上传证明材料（请先修改为草稿）", errs)) != 0)
-		goto out;
 	long long n = evidence_count(s, claim_id, errs);
 	if (n < 0) {
 		rc = -1;
@@ -786,13 +815,8 @@ int xf_claim_evidence_add(xf_store *s, const xf_principal *who, long long claim_
 		rc = -1;
 		goto out;
 	}
-	long long changed = 0, now = now_s(), fid = 0;
-	rc = guarded(xf_query_row(s,
-				  "UPDATE claims SET updated_at = $3 WHERE id = $1 AND status = $2"
-				  " RETURNING id",
-				  errs, BIND_MSG, XF_IN(claim_id), XF_IN(r.status), XF_IN(now),
-				  XF_OUT(&changed)),
-		     errs);
+	long long now = now_s(), fid = 0;
+	rc = touch(s, &r, now, errs);
 	if (rc == 0 && xf_query_row(s,
 				    "INSERT INTO evidence_files (sha256, size, mime, name, stored,"
 				    " uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
@@ -810,11 +834,7 @@ int xf_claim_evidence_add(xf_store *s, const xf_principal *who, long long claim_
 		snprintf(fids, sizeof(fids), "%lld", fid);
 		const char *kv[] = {"file_id", fids, "file", name, "sha256", sha, "size", size,
 				    "mime", xf_evidence_mime(type, name), NULL};
-		char *after = json_pairs(kv);
-		rc = after ? audit_add(s, who, claim_id, "claim.evidence_add", NULL, after, errs) : -1;
-		if (after == NULL)
-			oom(errs);
-		cJSON_free(after);
+		rc = audit_pairs(s, who, claim_id, "claim.evidence_add", NULL, kv, errs);
 	}
 	rc = finish(s, rc, errs);
 	if (rc == 0)
@@ -827,17 +847,12 @@ out:
 int xf_claim_evidence_remove(xf_store *s, const xf_principal *who, long long claim_id,
 			     long long file_id, xf_errs *errs)
 {
-	static const char *const from[] = {"draft", "rejected", NULL};
 	xf_claim_row r;
 	char *name = NULL, *sha = NULL;
-	int rc = xf_claim_load_visible(s, who, claim_id, &r, errs);
+	/* The file before the state: a file not on the claim is not found. */
+	int rc = claimant_load(s, who, claim_id, "删除证明材料", NULL, NULL, &r, errs);
 	if (rc != 0)
 		return rc;
-	if (!xf_claim_is_claimant(who, &r)) {
-		xf_errs_add(errs, "只有申报人本人可以删除证明材料");
-		rc = XF_CLAIM_FORBIDDEN;
-		goto out;
-	}
 	rc = xf_query_row(s,
 			  "SELECT f.name, f.sha256 FROM claim_evidence ce JOIN evidence_files f"
 			  " ON f.id = ce.file_id WHERE ce.claim_id = $1 AND ce.file_id = $2",
@@ -846,19 +861,14 @@ int xf_claim_evidence_remove(xf_store *s, const xf_principal *who, long long cla
 		rc = rc < 0 ? -1 : XF_CLAIM_NOT_FOUND;
 		goto out;
 	}
-	if ((rc = xf_claim_need_status(&r, from, "删除证明材料（请先修改为草稿）", errs)) != 0)
+	rc = xf_claim_need_status(&r, EDITABLE, "删除证明材料（请先修改为草稿）", errs);
+	if (rc != 0)
 		goto out;
 	if (begin(s, errs) != 0) {
 		rc = -1;
 		goto out;
 	}
-	long long changed = 0;
-	rc = guarded(xf_query_row(s,
-				  "UPDATE claims SET updated_at = $3 WHERE id = $1 AND status = $2"
-				  " RETURNING id",
-				  errs, BIND_MSG, XF_IN(claim_id), XF_IN(r.status), XF_IN(now_s()),
-				  XF_OUT(&changed)),
-		     errs);
+	rc = touch(s, &r, now_s(), errs);
 	if (rc == 0 &&
 	    (xf_query_exec(s, "DELETE FROM claim_evidence WHERE claim_id = $1 AND file_id = $2", errs,
 			   BIND_MSG, XF_IN(claim_id), XF_IN(file_id)) != 0 ||
@@ -871,12 +881,7 @@ int xf_claim_evidence_remove(xf_store *s, const xf_principal *who, long long cla
 		char fid[32];
 		snprintf(fid, sizeof(fid), "%lld", file_id);
 		const char *kv[] = {"file_id", fid, "file", name, "sha256", sha, NULL};
-		char *before = json_pairs(kv);
-		rc = before ? audit_add(s, who, claim_id, "claim.evidence_delete", before, NULL, errs)
-			    : -1;
-		if (before == NULL)
-			oom(errs);
-		cJSON_free(before);
+		rc = audit_pairs(s, who, claim_id, "claim.evidence_delete", kv, NULL, errs);
 	}
 	rc = finish(s, rc, errs);
 out:

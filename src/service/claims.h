@@ -281,9 +281,10 @@ bool xf_claim_visible(const xf_principal *who, const xf_claim_row *r);
  * the role itself, not an admin's every-unit view. */
 bool xf_claim_has_role_unit(const xf_principal *who, unsigned role, long long unit_id);
 
-/* The policy the store names by ref: a shipped one from the process-wide
- * cache (*owned NULL, never freed) or a file loaded now (*owned, freed by
- * the caller). NULL with a message. */
+/* The policy the store names by ref (xf_load_policy in assess_load.h:
+ * *owned, when set, freed by the caller). NULL with a message marked
+ * internal: a claim's policy that cannot be had is the server's problem,
+ * not the request's. */
 const xf_policy *xf_claim_policy_get(const char *ref, xf_policy **owned, xf_errs *errs);
 
 /* The policy ref of a unit for a year: 0 and *ref (malloc'd), 1 when none

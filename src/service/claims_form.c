@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/date.h"
 #include "core/utf8.h"
+#include "service/assess_load.h"
 #include "service/scope.h"
 #include "store/query.h"
 
@@ -552,14 +553,10 @@ int xf_claim_need_status(const xf_claim_row *r, const char *const *allowed, cons
 
 const xf_policy *xf_claim_policy_get(const char *ref, xf_policy **owned, xf_errs *errs)
 {
-	*owned = NULL;
-	for (size_t i = 0; i < xf_builtin_policy_count; i++)
-		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
-			return xf_policy_builtin_shared(ref, errs);
-	*owned = xf_policy_resolve(ref, NULL, errs);
-	if (*owned == NULL)
+	const xf_policy *p = xf_load_policy(ref, owned, errs);
+	if (p == NULL)
 		errs->internal = true;
-	return *owned;
+	return p;
 }
 
 int xf_claim_unit_policy(xf_store *s, long long unit_id, int year, char **ref, xf_errs *errs)

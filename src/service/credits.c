@@ -31,19 +31,6 @@
 
 /* ---- shared helpers ---- */
 
-/* The policy named by ref as the store has it: a shipped policy from the
- * process-wide cache (never freed), else a policy file loaded for this
- * call (*owned, which the caller frees). */
-static const xf_policy *policy_get(const char *ref, xf_policy **owned, xf_errs *errs)
-{
-	*owned = NULL;
-	for (size_t i = 0; i < xf_builtin_policy_count; i++)
-		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
-			return xf_policy_builtin_shared(ref, errs);
-	*owned = xf_policy_resolve(ref, NULL, errs);
-	return *owned;
-}
-
 /* A number for a sentence: at most 2 decimals, no trailing zeros. */
 static const char *fmt_num(double v, char buf[32])
 {
@@ -1222,34 +1209,21 @@ int xf_credits_person_json(xf_store *s, long long person_id, int year, bool expl
 	xf_trace_init(&trace);
 	xf_arena_init(&pc.arena, 0);
 	pc.errs = errs;
-	if (xf_load_open(&l, s, XF_LOAD_PERSON, year, NULL, NULL, person_id, errs) != 0)
-		goto out;
-	if (!xf_load_has_person(&l)) {
-		xf_errs_add(errs, "没有编号为 %lld 的人员 (no such person)", person_id);
-		rc = 1;
-		goto out;
-	}
 	/* The policy assigned to the person's unit for the year; a unit
 	 * without one takes the nearest unit above it that has one (an
 	 * organisation's policy covers the units under it). */
-	xf_stmt *row = xf_load_people(&l);
-	const char *ref = xf_load_person_policy(&l);
-	if (l.policy_failed)
-		goto out;
-	if (ref == NULL) {
+	int started = xf_load_person_start(&l, s, year, person_id, &policy_ref, &p, &owned, errs);
+	if (started == 1)
+		xf_errs_add(errs, "没有编号为 %lld 的人员 (no such person)", person_id);
+	if (started == 2) {
+		xf_stmt *row = xf_load_people(&l);
 		xf_errs_add(errs, "%s（%s）所在单位及其上级单位 %d 年度均未指定学分办法 (no policy for %d)",
 			    xf_stmt_text(row, 2), xf_stmt_text(row, 1), year, year);
-		rc = 1;
+	}
+	if (started != 0) {
+		rc = started < 0 ? -1 : 1;
 		goto out;
 	}
-	policy_ref = strdup(ref);
-	if (policy_ref == NULL) {
-		oom(errs);
-		goto out;
-	}
-	p = policy_get(policy_ref, &owned, errs);
-	if (p == NULL)
-		goto out;
 	l.on_record = keep_record;
 	l.on_record_ctx = &pc;
 	if (xf_load_begin(&l, p, policy_ref) != 0)
@@ -1773,7 +1747,7 @@ static int unit_policy(xf_store *s, long long unit_id, int year, const char *ref
 	memset(&l, 0, sizeof(l));
 	memset(&res, 0, sizeof(res));
 	xf_scratch_init(&scratch);
-	sm.p = policy_get(ref, &owned, errs);
+	sm.p = xf_load_policy(ref, &owned, errs);
 	if (sm.p == NULL)
 		goto out;
 	sm.g = xf_group_new(sm.p);

@@ -478,17 +478,27 @@ fail:
 	return -1;
 }
 
+/* The full path of a stored file (rel as xf_evidence_store made it) into
+ * path[PATH_BYTES]: 0, or -1 (internal) when rel is not such a path or
+ * dir too long. */
+static int stored_path(const char *dir, const char *rel, char *path, xf_errs *errs)
+{
+	if (!xf_evidence_rel_ok(rel) || strlen(dir) + 80 >= PATH_BYTES) {
+		xf_errs_add(errs, "证明材料的存储路径无效 (bad stored path)");
+		errs->internal = true;
+		return -1;
+	}
+	snprintf(path, PATH_BYTES, "%s/%s", dir, rel);
+	return 0;
+}
+
 int xf_evidence_open(const char *dir, const char *rel, int *fd, size_t *size, xf_errs *errs)
 {
 	char path[PATH_BYTES];
 	*fd = -1;
 	*size = 0;
-	if (!xf_evidence_rel_ok(rel) || strlen(dir) + 80 >= sizeof(path)) {
-		xf_errs_add(errs, "证明材料的存储路径无效 (bad stored path)");
-		errs->internal = true;
+	if (stored_path(dir, rel, path, errs) != 0)
 		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	int f = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (f < 0 && errno == ENOENT)
 		return 1;
@@ -508,12 +518,8 @@ int xf_evidence_open(const char *dir, const char *rel, int *fd, size_t *size, xf
 int xf_evidence_remove(const char *dir, const char *rel, xf_errs *errs)
 {
 	char path[PATH_BYTES];
-	if (!xf_evidence_rel_ok(rel) || strlen(dir) + 80 >= sizeof(path)) {
-		xf_errs_add(errs, "证明材料的存储路径无效 (bad stored path)");
-		errs->internal = true;
+	if (stored_path(dir, rel, path, errs) != 0)
 		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	if (unlink(path) != 0 && errno != ENOENT)
 		return disk_fail(errs, "无法删除文件", path);
 	return 0;

@@ -35,6 +35,16 @@ int xf_import_case(xf_store *s, const char *json, size_t len, const char *name,
 int xf_import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
 		    const char *name, const char *actor, xf_import_report *rep, xf_errs *errs);
 
+/* The same checks and counts, then everything rolled back: what the import
+ * would do (the web UI's "check before importing"). A file imported before
+ * reports already_imported, as the import would. */
+int xf_import_case_check(xf_store *s, const char *json, size_t len, const char *name,
+			 const char *base_dir, const char *actor, xf_import_report *rep,
+			 xf_errs *errs);
+int xf_import_sheet_check(xf_store *s, const char *kind, const char *data, size_t len,
+			  const char *name, const char *actor, xf_import_report *rep,
+			  xf_errs *errs);
+
 /* The lower-case hex SHA-256 of data (65 bytes with the NUL). */
 void xf_sha256_hex(const void *data, size_t len, char out[65]);
 

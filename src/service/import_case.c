@@ -220,9 +220,11 @@ static int audit_import(xf_store *s, const char *name, const char *actor,
 	return xf_store_audit(s, &e, errs);
 }
 
-int xf_import_case(xf_store *s, const char *json, size_t len, const char *name,
-		   const char *base_dir, const char *actor, xf_import_report *rep,
-		   xf_errs *errs)
+/* The import; with commit false everything is checked, written and
+ * counted inside the transaction, then rolled back. */
+static int import_case(xf_store *s, const char *json, size_t len, const char *name,
+		       const char *base_dir, const char *actor, bool commit,
+		       xf_import_report *rep, xf_errs *errs)
 {
 	xf_case c;
 	cJSON *root = NULL;
@@ -279,6 +281,10 @@ int xf_import_case(xf_store *s, const char *json, size_t len, const char *name,
 	    write_scores_history(&x, list(root, "scores"), list(root, "history")) != 0 ||
 	    audit_import(s, name, actor, rep, errs) != 0)
 		goto out;
+	if (!commit) {
+		rc = 0; /* checked and counted: rolled back below */
+		goto out;
+	}
 	if (xf_store_commit(s, errs) != 0) {
 		in_tx = false;
 		goto out;
@@ -296,4 +302,18 @@ out:
 	cJSON_Delete(root);
 	xf_case_cleanup(&c);
 	return rc;
+}
+
+int xf_import_case(xf_store *s, const char *json, size_t len, const char *name,
+		   const char *base_dir, const char *actor, xf_import_report *rep,
+		   xf_errs *errs)
+{
+	return import_case(s, json, len, name, base_dir, actor, true, rep, errs);
+}
+
+int xf_import_case_check(xf_store *s, const char *json, size_t len, const char *name,
+			 const char *base_dir, const char *actor, xf_import_report *rep,
+			 xf_errs *errs)
+{
+	return import_case(s, json, len, name, base_dir, actor, false, rep, errs);
 }

@@ -803,8 +803,11 @@ static bool is_xlsx(const char *data, size_t len)
 	return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
 }
 
-int xf_import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
-		    const char *name, const char *actor, xf_import_report *rep, xf_errs *errs)
+/* The import; with commit false everything is checked, written and
+ * counted inside the transaction, then rolled back. */
+static int import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
+			const char *name, const char *actor, bool commit, xf_import_report *rep,
+			xf_errs *errs)
 {
 	imp m;
 	memset(&m, 0, sizeof(m));
@@ -874,6 +877,10 @@ int xf_import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
 	xf_audit_entry e = {actor, action, object, NULL, after};
 	if (xf_store_audit(s, &e, errs) != 0)
 		goto out;
+	if (!commit) {
+		rc = 0; /* checked and counted: rolled back below */
+		goto out;
+	}
 	in_tx = false;
 	if (xf_store_commit(s, errs) != 0)
 		goto out;
@@ -900,4 +907,17 @@ out:
 	free(m.unit_ids);
 	free(m.totals);
 	return rc;
+}
+
+int xf_import_sheet(xf_store *s, const char *kind, const char *data, size_t len,
+		    const char *name, const char *actor, xf_import_report *rep, xf_errs *errs)
+{
+	return import_sheet(s, kind, data, len, name, actor, true, rep, errs);
+}
+
+int xf_import_sheet_check(xf_store *s, const char *kind, const char *data, size_t len,
+			  const char *name, const char *actor, xf_import_report *rep,
+			  xf_errs *errs)
+{
+	return import_sheet(s, kind, data, len, name, actor, false, rep, errs);
 }

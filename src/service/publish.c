@@ -147,18 +147,6 @@ static bool blank(const char *s)
 	return true;
 }
 
-/* The policy named by ref: a shipped one from the shared cache (never
- * freed), else a file loaded for this call (*owned, the caller frees). */
-static const xf_policy *policy_get(const char *ref, xf_policy **owned, xf_errs *errs)
-{
-	*owned = NULL;
-	for (size_t i = 0; i < xf_builtin_policy_count; i++)
-		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
-			return xf_policy_builtin_shared(ref, errs);
-	*owned = xf_policy_resolve(ref, NULL, errs);
-	return *owned;
-}
-
 static double total_of(const xf_result *r)
 {
 	return r->has_total ? r->total : 0;
@@ -168,6 +156,36 @@ static double total_of(const xf_result *r)
 static char *json_text(const cJSON *o)
 {
 	return o ? cJSON_PrintUnformatted(o) : NULL;
+}
+
+/* One audit row of a change on object ("publication:12"): after is the
+ * change as a JSON object, NULL when it could not be built (out of
+ * memory). 0, or -1 (internal). */
+static int audit_change(xf_store *s, const char *actor, const char *action, const char *object,
+			const char *before, const cJSON *after, xf_errs *errs)
+{
+	char *text = json_text(after);
+	if (text == NULL) {
+		oom(errs);
+		return -1;
+	}
+	xf_audit_entry e = {.actor = actor, .action = action, .object = object, .before = before,
+			    .after = text};
+	int rc = xf_store_audit(s, &e, errs) == 0 ? 0 : internal(errs);
+	cJSON_free(text);
+	return rc;
+}
+
+/* Opens a change's transaction: 0, or -1 (internal). */
+static int begin(xf_store *s, xf_errs *errs)
+{
+	return xf_store_begin(s, errs) == 0 ? 0 : internal(errs);
+}
+
+/* Commits the change's transaction: 0, or -1 (internal). */
+static int commit(xf_store *s, xf_errs *errs)
+{
+	return xf_store_commit(s, errs) == 0 ? 0 : internal(errs);
 }
 
 /* ---- the year as it stood ---- */
@@ -422,6 +440,24 @@ static int visible(xf_store *s, const viewer *v, long long pub_id, xf_errs *errs
 	return f < 0 ? internal(errs) : f;
 }
 
+/* A publication's lines in their order: by the code of the person's
+ * unit (none last), then the person's code. Codes compare as bytes on
+ * both backends (SQLite's way; COLLATE "C" on PostgreSQL, whatever the
+ * database's locale), so a page of lines is the same page on both. W is
+ * the condition after the publication's, L the LIMIT clause. */
+#define LINES_SQL(COLL, W, L)                                                              \
+	"SELECT l.person_id, l.person_name, l.unit_name, l.categories, l.period_total,"      \
+	" l.year_total FROM publication_lines l JOIN people pe ON pe.id = l.person_id"       \
+	" LEFT JOIN units u ON u.id = pe.unit_id WHERE l.publication_id = $1" W              \
+	" ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END, u.code" COLL ", pe.code" COLL \
+	", l.person_id" L
+#define LINES_SQL_BOTH(W, L) {LINES_SQL("", W, L), LINES_SQL(" COLLATE \"C\"", W, L)}
+
+static const char *lines_sql(xf_store *s, const char *const sql[2])
+{
+	return sql[xf_store_kind_of(s) == XF_STORE_POSTGRES];
+}
+
 /* ---- a publication's row ---- */
 
 typedef struct pub {
@@ -552,7 +588,7 @@ static int publish_policy(xf_store *s, long long pub_id, const xf_publish_req *r
 	runner rn = {0};
 	int rc = -1, more;
 	memset(&l, 0, sizeof(l));
-	const xf_policy *p = policy_get(ref, &owned, errs);
+	const xf_policy *p = xf_load_policy(ref, &owned, errs);
 	if (p == NULL)
 		goto out;
 	if (runner_init(&rn, p) != 0) {
@@ -615,7 +651,6 @@ int xf_publish(xf_store *s, const xf_publish_req *req, const char *actor, long l
 	bool in_tx = false;
 	int rc = -1;
 	cJSON *after = NULL;
-	char *after_text = NULL;
 
 	if (publish_check(req, &from, &to, title, sizeof(title), errs) != 0)
 		return -1;
@@ -647,10 +682,8 @@ int xf_publish(xf_store *s, const xf_publish_req *req, const char *actor, long l
 			    unit_name, req->year);
 		goto out;
 	}
-	if (xf_store_begin(s, errs) != 0) {
-		internal(errs);
+	if (begin(s, errs) != 0)
 		goto out;
-	}
 	in_tx = true;
 	long long now = (long long)xf_clock_now();
 	if (xf_query_row(s,
@@ -684,19 +717,12 @@ int xf_publish(xf_store *s, const xf_publish_req *req, const char *actor, long l
 		     cJSON_AddNumberToObject(after, "lines", (double)nlines) &&
 		     cJSON_AddStringToObject(after, "window_start", ws) &&
 		     cJSON_AddStringToObject(after, "window_end", we);
-	after_text = built ? json_text(after) : NULL;
-	if (after_text == NULL) {
-		oom(errs);
-		goto out;
-	}
 	char object[48];
 	snprintf(object, sizeof(object), "publication:%lld", *id);
-	xf_audit_entry e = {.actor = actor, .action = "publication.publish", .object = object,
-			    .after = after_text};
-	if (xf_store_audit(s, &e, errs) != 0 || xf_store_commit(s, errs) != 0) {
-		internal(errs);
+	if (audit_change(s, actor, "publication.publish", object, NULL, built ? after : NULL,
+			 errs) != 0 ||
+	    commit(s, errs) != 0)
 		goto out;
-	}
 	in_tx = false;
 	rc = 0;
 out:
@@ -704,7 +730,6 @@ out:
 		xf_store_rollback(s);
 	xf_load_free_list(policies, npolicies);
 	cJSON_Delete(after);
-	cJSON_free(after_text);
 	return rc;
 }
 
@@ -718,6 +743,18 @@ static void write_unit(xf_jw *w, long long id, const char *code, const char *nam
 	xf_jw_kstr(w, "code", code);
 	xf_jw_kstr(w, "name", name);
 	xf_jw_obj_end(w);
+}
+
+/* A page of a list: {"total", "page", "per_page", "items": [ — the
+ * items and the closing brackets are the caller's. */
+static void page_begin(xf_jw *w, long long total, long long page, long long per_page)
+{
+	xf_jw_obj(w);
+	xf_jw_kint(w, "total", total);
+	xf_jw_kint(w, "page", page);
+	xf_jw_kint(w, "per_page", per_page);
+	xf_jw_key(w, "items");
+	xf_jw_arr(w);
 }
 
 /* The fields the list and the detail share. */
@@ -784,12 +821,7 @@ int xf_publications_list_json(xf_store *s, const xf_principal *who, const xf_pub
 	xf_date today = xf_today();
 	xf_jw w;
 	xf_jw_init(&w, f);
-	xf_jw_obj(&w);
-	xf_jw_kint(&w, "total", total);
-	xf_jw_kint(&w, "page", page);
-	xf_jw_kint(&w, "per_page", per_page);
-	xf_jw_key(&w, "items");
-	xf_jw_arr(&w);
+	page_begin(&w, total, page, per_page);
 	xf_step r;
 	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
 		pub p;
@@ -868,7 +900,7 @@ static int tree_categories(xf_store *s, long long unit_id, int year, cat_list *c
 		xf_policy *owned = NULL;
 		xf_errs quiet;
 		xf_errs_init(&quiet);
-		const xf_policy *p = policy_get(policies[i], &owned, &quiet);
+		const xf_policy *p = xf_load_policy(policies[i], &owned, &quiet);
 		xf_errs_cleanup(&quiet);
 		for (int c = 0; p && c < p->ncategories && rc == 0; c++)
 			if (cat_list_add(cl, p->categories[c].key, p->categories[c].name) != 0) {
@@ -950,12 +982,9 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 	}
 	if (tree_categories(s, p.unit_id, p.year, &cl, errs) != 0)
 		goto out;
-	st = xf_stmt_prepare(s,
-			     "SELECT person_id, person_name, unit_name, categories, period_total,"
-			     " year_total FROM publication_lines WHERE publication_id = $1"
-			     " AND lower(person_name) LIKE lower($2) ESCAPE '\\'"
-			     " ORDER BY unit_name, person_name, person_id LIMIT $3 OFFSET $4",
-			     errs);
+	static const char *const page_sql[2] = LINES_SQL_BOTH(
+		" AND lower(l.person_name) LIKE lower($2) ESCAPE '\\'", " LIMIT $3 OFFSET $4");
+	st = xf_stmt_prepare(s, lines_sql(s, page_sql), errs);
 	if (st == NULL) {
 		internal(errs);
 		goto out;
@@ -991,12 +1020,7 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 	}
 	xf_jw_arr_end(&w);
 	xf_jw_key(&w, "lines");
-	xf_jw_obj(&w);
-	xf_jw_kint(&w, "total", matched);
-	xf_jw_kint(&w, "page", page);
-	xf_jw_kint(&w, "per_page", per_page);
-	xf_jw_key(&w, "items");
-	xf_jw_arr(&w);
+	page_begin(&w, matched, page, per_page);
 	xf_step r;
 	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
 		const char *cats = xf_stmt_text(st, 3);
@@ -1207,7 +1231,6 @@ int xf_objection_lodge(xf_store *s, const xf_principal *who, long long publicati
 	int rc = -1;
 	bool in_tx = false;
 	cJSON *after = NULL;
-	char *after_text = NULL;
 	if (who == NULL) {
 		xf_errs_add(errs, "提出异议需要登录账号");
 		return -1;
@@ -1274,10 +1297,8 @@ int xf_objection_lodge(xf_store *s, const xf_principal *who, long long publicati
 		rc = XF_PUB_WINDOW_CLOSED;
 		goto out;
 	}
-	if (xf_store_begin(s, errs) != 0) {
-		internal(errs);
+	if (begin(s, errs) != 0)
 		goto out;
-	}
 	in_tx = true;
 	long long now = (long long)xf_clock_now();
 	fr = xf_query_row(s,
@@ -1304,26 +1325,18 @@ int xf_objection_lodge(xf_store *s, const xf_principal *who, long long publicati
 		     cJSON_AddNumberToObject(after, "person_id", (double)person_id) &&
 		     cJSON_AddStringToObject(after, "text", text) &&
 		     cJSON_AddStringToObject(after, "status", "open");
-	after_text = built ? json_text(after) : NULL;
-	if (after_text == NULL) {
-		oom(errs);
-		goto out;
-	}
 	char object[48];
 	snprintf(object, sizeof(object), "objection:%lld", *objection_id);
-	xf_audit_entry e = {.actor = who->username, .action = "objection.lodge", .object = object,
-			    .after = after_text};
-	if (xf_store_audit(s, &e, errs) != 0 || xf_store_commit(s, errs) != 0) {
-		internal(errs);
+	if (audit_change(s, who->username, "objection.lodge", object, NULL, built ? after : NULL,
+			 errs) != 0 ||
+	    commit(s, errs) != 0)
 		goto out;
-	}
 	in_tx = false;
 	rc = 0;
 out:
 	if (in_tx)
 		xf_store_rollback(s);
 	cJSON_Delete(after);
-	cJSON_free(after_text);
 	viewer_cleanup(&v);
 	return rc;
 }
@@ -1835,7 +1848,7 @@ int xf_objection_resolve(xf_store *s, const xf_principal *who, long long objecti
 	bool in_tx = false;
 	int rc = -1;
 	cJSON *body = NULL, *stored = NULL, *after = NULL;
-	char *stored_text = NULL, *after_text = NULL;
+	char *stored_text = NULL;
 	const char *actor = who ? who->username : "cli";
 	memset(&l, 0, sizeof(l));
 
@@ -1867,10 +1880,8 @@ int xf_objection_resolve(xf_store *s, const xf_principal *who, long long objecti
 		internal(errs);
 		goto out;
 	}
-	if (xf_store_begin(s, errs) != 0) {
-		internal(errs);
+	if (begin(s, errs) != 0)
 		goto out;
-	}
 	in_tx = true;
 	long long now = (long long)xf_clock_now(), got = 0;
 	f = xf_query_row(s,
@@ -1886,47 +1897,34 @@ int xf_objection_resolve(xf_store *s, const xf_principal *who, long long objecti
 		goto out;
 	}
 	if (rq.upheld) {
-		if (xf_load_open(&l, s, XF_LOAD_PERSON, pb.year, NULL, NULL, person_id, errs) != 0) {
-			internal(errs);
-			goto out;
-		}
-		const char *ref = xf_load_has_person(&l) ? xf_load_person_policy(&l) : NULL;
-		if (l.policy_failed) {
-			internal(errs);
-			goto out;
-		}
-		if (ref == NULL) {
-			xf_errs_add(errs, "该人员所在单位 %d 年度没有学分办法，无法更正记录", pb.year);
-			goto out;
-		}
-		char *ref_copy = strdup(ref);
-		if (ref_copy == NULL) {
-			oom(errs);
-			goto out;
-		}
-		const xf_policy *p = policy_get(ref_copy, &owned, errs);
-		if (p == NULL) {
-			free(ref_copy);
-			internal(errs);
+		char *ref;
+		const xf_policy *p;
+		int started = xf_load_person_start(&l, s, pb.year, person_id, &ref, &p, &owned,
+						   errs);
+		if (started != 0) {
+			if (started < 0)
+				internal(errs);
+			else
+				xf_errs_add(errs, "该人员所在单位 %d 年度没有学分办法，无法更正记录", pb.year);
 			goto out;
 		}
 		int a = apply_correction(s, &rq, person_id, &pb, p, actor, &stored, errs);
 		if (a != 0) {
-			free(ref_copy);
+			free(ref);
 			rc = a;
 			goto out;
 		}
 		/* The line again, from the records as they now are. */
 		figures fg = {0};
 		int more = -1;
-		if (runner_init(&rn, p) != 0 || xf_load_begin(&l, p, ref_copy) != 0 ||
+		if (runner_init(&rn, p) != 0 || xf_load_begin(&l, p, ref) != 0 ||
 		    (more = xf_load_next(&l)) != 1) {
-			free(ref_copy);
+			free(ref);
 			if (more == 0 || errs->n == 0)
 				oom(errs);
 			goto out;
 		}
-		free(ref_copy);
+		free(ref);
 		xf_date from, to;
 		if (xf_date_parse(pb.from, &from) != 0 || xf_date_parse(pb.to, &to) != 0 ||
 		    line_figures(&rn, p, pb.year, &l.in, from, to, &fg) != 0) {
@@ -1952,19 +1950,11 @@ int xf_objection_resolve(xf_store *s, const xf_principal *who, long long objecti
 		     cJSON_AddStringToObject(after, "status", rq.upheld ? "upheld" : "dismissed") &&
 		     cJSON_AddStringToObject(after, "reason", rq.reason) &&
 		     (stored == NULL || cJSON_AddItemReferenceToObject(after, "correction", stored));
-	after_text = built ? json_text(after) : NULL;
-	if (after_text == NULL) {
-		oom(errs);
-		goto out;
-	}
 	char object[48];
 	snprintf(object, sizeof(object), "objection:%lld", objection_id);
-	xf_audit_entry e = {.actor = actor, .action = "objection.resolve", .object = object,
-			    .before = "{\"status\":\"open\"}", .after = after_text};
-	if (xf_store_audit(s, &e, errs) != 0) {
-		internal(errs);
+	if (audit_change(s, actor, "objection.resolve", object, "{\"status\":\"open\"}",
+			 built ? after : NULL, errs) != 0)
 		goto out;
-	}
 	long long objector = 0;
 	f = xf_query_row(s, "SELECT COALESCE(person_id, 0) FROM users WHERE id = $1", errs,
 			 BIND_FAILED, XF_IN(lodged_by), XF_OUT(&objector));
@@ -1982,10 +1972,8 @@ int xf_objection_resolve(xf_store *s, const xf_principal *who, long long objecti
 			goto out;
 		}
 	}
-	if (xf_store_commit(s, errs) != 0) {
-		internal(errs);
+	if (commit(s, errs) != 0)
 		goto out;
-	}
 	in_tx = false;
 	rc = 0;
 out:
@@ -1998,7 +1986,6 @@ out:
 	cJSON_Delete(after);
 	cJSON_Delete(stored);
 	cJSON_free(stored_text);
-	cJSON_free(after_text);
 	return rc;
 }
 
@@ -2035,8 +2022,8 @@ int xf_publication_archive(xf_store *s, long long id, const char *actor, long lo
 		xf_errs_add(errs, "还有 %lld 条异议未处理，处理完毕后才能归档", open);
 		return XF_PUB_OBJECTIONS_OPEN;
 	}
-	if (xf_store_begin(s, errs) != 0)
-		return internal(errs);
+	if (begin(s, errs) != 0)
+		return -1;
 	long long now = (long long)xf_clock_now(), got = 0;
 	f = xf_query_row(s,
 			 "UPDATE publications SET status = 'archived', archived_at = $2,"
@@ -2315,6 +2302,25 @@ static void put_n(book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v
 		b->e = worksheet_write_number(ws, r, c, xf_round2(v), b->num);
 }
 
+/* One row of the 登记库 sheet, for line ln. */
+static void reg_put(book *b, const reg_line *ln, const char *content, const char *item,
+		    const char *level, const char *date, const char *amount, double credits,
+		    const char *source)
+{
+	lxw_row_t row = ++b->reg_row;
+	b->seq++;
+	put_n(b, b->reg, row, 0, (double)b->seq);
+	put_s(b, b->reg, row, 1, ln->name);
+	put_s(b, b->reg, row, 2, ln->unit);
+	put_s(b, b->reg, row, 3, content);
+	put_s(b, b->reg, row, 4, item);
+	put_s(b, b->reg, row, 5, level);
+	put_s(b, b->reg, row, 6, date);
+	put_s(b, b->reg, row, 7, amount);
+	put_n(b, b->reg, row, 8, credits);
+	put_s(b, b->reg, row, 9, source);
+}
+
 /* The registry rows of one line. */
 static int export_line(xf_store *s, book *b, const pub *pb, xf_date from, xf_date to,
 		       const reg_line *ln, xf_errs *errs)
@@ -2329,25 +2335,22 @@ static int export_line(xf_store *s, book *b, const pub *pb, xf_date from, xf_dat
 	int rc = -1;
 	memset(&l, 0, sizeof(l));
 	xf_trace_init(&t);
-	if (xf_load_open(&l, s, XF_LOAD_PERSON, pb->year, NULL, NULL, ln->person_id, errs) != 0)
-		goto fail;
-	const char *ref = xf_load_has_person(&l) ? xf_load_person_policy(&l) : NULL;
-	if (l.policy_failed)
-		goto fail;
-	if (ref == NULL) { /* no policy any more: the line's figures only */
+	char *ref;
+	const xf_policy *p;
+	int started = xf_load_person_start(&l, s, pb->year, ln->person_id, &ref, &p, &owned,
+					   errs);
+	if (started > 0) { /* no policy any more: the line's figures only */
 		rc = 0;
 		goto out;
 	}
-	char *ref_copy = strdup(ref);
-	const xf_policy *p = ref_copy ? policy_get(ref_copy, &owned, errs) : NULL;
-	if (p == NULL || runner_init(&rn, p) != 0) {
-		free(ref_copy);
+	if (started < 0 || runner_init(&rn, p) != 0) {
+		free(ref);
 		goto fail;
 	}
 	l.on_record = reg_keep;
 	l.on_record_ctx = &rc_;
-	int more = xf_load_begin(&l, p, ref_copy) == 0 ? xf_load_next(&l) : -1;
-	free(ref_copy);
+	int more = xf_load_begin(&l, p, ref) == 0 ? xf_load_next(&l) : -1;
+	free(ref);
 	if (more != 1)
 		goto fail;
 	/* the day before the period: where the metric items stood */
@@ -2389,18 +2392,8 @@ static int export_line(xf_store *s, book *b, const pub *pb, xf_date from, xf_dat
 			snprintf(source, sizeof(source), "导入");
 		else
 			snprintf(source, sizeof(source), "录入");
-		lxw_row_t row = ++b->reg_row;
-		b->seq++;
-		put_n(b, b->reg, row, 0, (double)b->seq);
-		put_s(b, b->reg, row, 1, ln->name);
-		put_s(b, b->reg, row, 2, ln->unit);
-		put_s(b, b->reg, row, 3, content);
-		put_s(b, b->reg, row, 4, it->name);
-		put_s(b, b->reg, row, 5, r->level >= 0 ? p->levels[r->level].name : "");
-		put_s(b, b->reg, row, 6, x->date);
-		put_s(b, b->reg, row, 7, amount);
-		put_n(b, b->reg, row, 8, counted[k]);
-		put_s(b, b->reg, row, 9, source);
+		reg_put(b, ln, content, it->name, r->level >= 0 ? p->levels[r->level].name : "",
+			x->date, amount, counted[k], source);
 	}
 	/* metric items: what the period added */
 	for (int i = 0; i < p->nitems; i++) {
@@ -2412,18 +2405,7 @@ static int export_line(xf_store *s, book *b, const pub *pb, xf_date from, xf_dat
 		char content[256], a[11], bb[11];
 		snprintf(content, sizeof(content), "%s（%s 至 %s 月度积分）", p->items[i].name,
 			 xf_date_text(from, a), xf_date_text(to, bb));
-		lxw_row_t row = ++b->reg_row;
-		b->seq++;
-		put_n(b, b->reg, row, 0, (double)b->seq);
-		put_s(b, b->reg, row, 1, ln->name);
-		put_s(b, b->reg, row, 2, ln->unit);
-		put_s(b, b->reg, row, 3, content);
-		put_s(b, b->reg, row, 4, p->items[i].name);
-		put_s(b, b->reg, row, 5, "");
-		put_s(b, b->reg, row, 6, pb->to);
-		put_s(b, b->reg, row, 7, "");
-		put_n(b, b->reg, row, 8, got);
-		put_s(b, b->reg, row, 9, "导入");
+		reg_put(b, ln, content, p->items[i].name, "", pb->to, "", got, "导入");
 	}
 	rc = 0;
 	goto out;
@@ -2467,11 +2449,8 @@ static int lines_read(xf_store *s, long long id, reg_line **out, size_t *n, xf_e
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	xf_stmt *st = xf_stmt_prepare(s,
-				      "SELECT person_id, person_name, unit_name, categories, period_total,"
-				      " year_total FROM publication_lines WHERE publication_id = $1"
-				      " ORDER BY unit_name, person_name, person_id",
-				      errs);
+	static const char *const all_sql[2] = LINES_SQL_BOTH("", "");
+	xf_stmt *st = xf_stmt_prepare(s, lines_sql(s, all_sql), errs);
 	if (st == NULL)
 		return internal(errs);
 	if (xf_stmt_bind_int(st, 1, id) != 0) {

@@ -82,18 +82,6 @@ static int entry_cmp(const void *a, const void *b)
 	return (x->person_id > y->person_id) - (x->person_id < y->person_id);
 }
 
-/* The policy named by ref: shipped (shared, never freed) or a file loaded
- * for this call (*owned). */
-static const xf_policy *policy_get(const char *ref, xf_policy **owned, xf_errs *errs)
-{
-	*owned = NULL;
-	for (size_t i = 0; i < xf_builtin_policy_count; i++)
-		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
-			return xf_policy_builtin_shared(ref, errs);
-	*owned = xf_policy_resolve(ref, NULL, errs);
-	return *owned;
-}
-
 /* The people of one policy of the tree. */
 static int collect_policy(xf_store *s, report *rp, const char *ref, xf_errs *errs)
 {
@@ -106,7 +94,7 @@ static int collect_policy(xf_store *s, report *rp, const char *ref, xf_errs *err
 	memset(&l, 0, sizeof(l));
 	memset(&res, 0, sizeof(res));
 	xf_scratch_init(&scratch);
-	const xf_policy *p = policy_get(ref, &owned, errs);
+	const xf_policy *p = xf_load_policy(ref, &owned, errs);
 	if (p == NULL)
 		goto out;
 	if (xf_result_init(&res, p) != 0) {

@@ -107,19 +107,6 @@ static void iso_time(long long t, char out[32])
 		out[0] = '\0';
 }
 
-/* The policy named by ref as the store has it: a shipped policy from the
- * process-wide cache (never freed), else a policy file loaded for this
- * call (*owned, which the caller frees). */
-static const xf_policy *policy_get(const char *ref, xf_policy **owned, xf_errs *errs)
-{
-	*owned = NULL;
-	for (size_t i = 0; i < xf_builtin_policy_count; i++)
-		if (strcmp(xf_builtin_policies[i].id, ref) == 0)
-			return xf_policy_builtin_shared(ref, errs);
-	*owned = xf_policy_resolve(ref, NULL, errs);
-	return *owned;
-}
-
 /* ---- the card ---- */
 
 typedef struct card {
@@ -170,7 +157,7 @@ static int card_find(xf_store *s, const xf_unit_scope *scope, long long person_i
 		xf_errs_add(errs, "该人员所在单位及其上级单位 %d 年度均未指定学分办法，没有评分表", year);
 		return XF_SC_NONE;
 	}
-	c->p = policy_get(c->ref, &c->owned, errs);
+	c->p = xf_load_policy(c->ref, &c->owned, errs);
 	if (c->p == NULL) {
 		errs->internal = true;
 		return -1;
@@ -261,6 +248,81 @@ out:
 	cJSON_Delete(before);
 	cJSON_Delete(after);
 	return rc;
+}
+
+/* The engine's run of the card's person for the year, as the credit
+ * views run it: the person's inputs in l (the people row current) and
+ * the result in res. XF_SC_OK, XF_SC_MISSING (the person is gone), or -1
+ * (a row the policy cannot value, errs not internal; or a failure of the
+ * system). The caller cleans up l, res and scratch in every case. */
+static int card_compute(xf_store *s, const card *c, xf_load *l, xf_result *res,
+			xf_engine_scratch *scratch, xf_errs *errs)
+{
+	if (xf_load_open(l, s, XF_LOAD_PERSON, c->year, NULL, NULL, c->person_id, errs) != 0)
+		return -1;
+	if (!xf_load_has_person(l))
+		return XF_SC_MISSING;
+	if (xf_load_begin(l, c->p, c->ref) != 0)
+		return -1;
+	int more = xf_load_next(l);
+	if (more != 1)
+		return more == 0 ? XF_SC_MISSING : -1;
+	if (xf_result_init(res, c->p) != 0 ||
+	    xf_engine_assess(c->p, c->year, &l->in, scratch, res, NULL) != 0) {
+		oom(errs);
+		return -1;
+	}
+	return XF_SC_OK;
+}
+
+/* Before a change commits, in its transaction: the card as changed can be
+ * computed. Otherwise the answer after the change could not show it, so
+ * the change is refused: XF_SC_DATA (the person's other data does not fit
+ * the policy; nothing is saved), or -1. */
+static int card_check(xf_store *s, const card *c, xf_errs *errs)
+{
+	xf_load l;
+	xf_result res;
+	xf_engine_scratch scratch;
+	memset(&l, 0, sizeof(l));
+	memset(&res, 0, sizeof(res));
+	xf_scratch_init(&scratch);
+	int rc = card_compute(s, c, &l, &res, &scratch, errs);
+	if (rc < 0 && !errs->internal)
+		rc = XF_SC_DATA;
+	xf_load_cleanup(&l);
+	xf_result_cleanup(&res);
+	xf_scratch_cleanup(&scratch);
+	return rc;
+}
+
+/* The card's row after a guarded write (f as xf_query_row returned it):
+ * XF_SC_CONFLICT when no row came back (another writer was first), -1
+ * for a failure. Only for f != 0. */
+static int raced(int f, xf_errs *errs)
+{
+	if (f < 0)
+		return -1;
+	xf_errs_add(errs, "评分表已被他人修改，请刷新后重试");
+	return XF_SC_CONFLICT;
+}
+
+/* The end of a change, in its transaction: the card as changed can be
+ * computed (card_check), one audit row (before and after are taken), the
+ * commit. XF_SC_OK once committed; otherwise the refusal or -1, the
+ * transaction left for the caller to roll back. */
+static int card_commit(xf_store *s, const card *c, const char *actor, const char *action,
+		       cJSON *before, cJSON *after, xf_errs *errs)
+{
+	int rc = card_check(s, c, errs);
+	if (rc != XF_SC_OK) {
+		cJSON_Delete(before);
+		cJSON_Delete(after);
+		return rc;
+	}
+	if (audit(s, actor, action, c, before, after, errs) != 0 || xf_store_commit(s, errs) != 0)
+		return -1;
+	return XF_SC_OK;
 }
 
 /* ---- reading a request ---- */
@@ -510,11 +572,8 @@ int xf_scorecard_self(xf_store *s, long long person_id, int year, const char *js
 		f = xf_query_row(s, "UPDATE scorecards SET note = $3 WHERE person_id = $1 AND year = $2"
 				 " AND status = 'draft' RETURNING person_id", errs, BIND_FAILED,
 				 XF_IN(person_id), XF_IN(year), XF_IN(new_note));
-	if (f < 0)
-		goto out;
-	if (f == 1) {
-		xf_errs_add(errs, "评分表已被他人修改，请刷新后重试");
-		rc = XF_SC_CONFLICT;
+	if (f != 0) {
+		rc = raced(f, errs);
 		goto out;
 	}
 	before = audit_head(&c, c.exists ? "draft" : NULL);
@@ -538,14 +597,9 @@ int xf_scorecard_self(xf_store *s, long long person_id, int year, const char *js
 		if (put_score(s, &c, k, false, ch.clear[k], ch.v[k], errs) != 0)
 			goto out;
 	}
-	rc = audit(s, actor, "scorecard.self", &c, before, after, errs);
+	rc = card_commit(s, &c, actor, "scorecard.self", before, after, errs);
 	before = after = NULL;
-	if (rc != 0 || xf_store_commit(s, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	in_tx = false;
-	rc = XF_SC_OK;
+	in_tx = rc != XF_SC_OK;
 	goto out;
 oom:
 	oom(errs);
@@ -598,22 +652,14 @@ int xf_scorecard_submit(xf_store *s, long long person_id, int year, const char *
 				 " VALUES ($1, $2, 'submitted', $3) ON CONFLICT (person_id, year)"
 				 " DO NOTHING RETURNING person_id", errs, BIND_FAILED, XF_IN(person_id),
 				 XF_IN(year), XF_IN((long long)xf_clock_now()));
-		if (f < 0)
-			goto out;
-		if (f == 1) {
-			xf_errs_add(errs, "评分表已被他人修改，请刷新后重试");
-			rc = XF_SC_CONFLICT;
+		if (f != 0) {
+			rc = raced(f, errs);
 			goto out;
 		}
 	}
-	rc = audit(s, actor, "scorecard.submit", &c, audit_head(&c, "draft"),
-		   audit_head(&c, "submitted"), errs);
-	if (rc != 0 || xf_store_commit(s, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	in_tx = false;
-	rc = XF_SC_OK;
+	rc = card_commit(s, &c, actor, "scorecard.submit", audit_head(&c, "draft"),
+			 audit_head(&c, "submitted"), errs);
+	in_tx = rc != XF_SC_OK;
 out:
 	if (in_tx)
 		xf_store_rollback(s);
@@ -671,11 +717,8 @@ int xf_scorecard_review(xf_store *s, const xf_scorecard_reviewer *r, long long p
 			     " reviewed_at = $4 WHERE person_id = $1 AND year = $2 AND status = $5"
 			     " RETURNING person_id", errs, BIND_FAILED, XF_IN(person_id), XF_IN(year),
 			     XF_IN(r->user_id), XF_IN(now), XF_IN(old_status));
-	if (f < 0)
-		goto out;
-	if (f == 1) {
-		xf_errs_add(errs, "评分表已被他人修改，请刷新后重试");
-		rc = XF_SC_CONFLICT;
+	if (f != 0) {
+		rc = raced(f, errs);
 		goto out;
 	}
 	/* The row is ours now: read the scores again under it. */
@@ -719,14 +762,9 @@ int xf_scorecard_review(xf_store *s, const xf_scorecard_reviewer *r, long long p
 	card_object(object, sizeof(object), &c);
 	if (xf_notice_add(s, person_id, XF_NOTICE_SCORECARD_REVIEWED, title, body, object, errs) != 0)
 		goto out;
-	rc = audit(s, r->actor, "scorecard.review", &c, before, after, errs);
+	rc = card_commit(s, &c, r->actor, "scorecard.review", before, after, errs);
 	before = after = NULL;
-	if (rc != 0 || xf_store_commit(s, errs) != 0) {
-		rc = -1;
-		goto out;
-	}
-	in_tx = false;
-	rc = XF_SC_OK;
+	in_tx = rc != XF_SC_OK;
 	goto out;
 oom:
 	oom(errs);
@@ -930,25 +968,9 @@ int xf_scorecard_json(xf_store *s, const xf_unit_scope *scope, long long person_
 	rc = -1;
 	if (row_read(s, person_id, year, &cr, errs) != 0)
 		goto out;
-	/* The engine, for the person, as the credit views run it. */
-	if (xf_load_open(&l, s, XF_LOAD_PERSON, year, NULL, NULL, person_id, errs) != 0)
+	rc = card_compute(s, &c, &l, &res, &scratch, errs); /* MISSING: gone since card_find */
+	if (rc != XF_SC_OK)
 		goto out;
-	if (!xf_load_has_person(&l)) {
-		rc = XF_SC_MISSING; /* gone since card_find */
-		goto out;
-	}
-	if (xf_load_begin(&l, c.p, c.ref) != 0)
-		goto out;
-	int more = xf_load_next(&l);
-	if (more != 1) {
-		rc = more == 0 ? XF_SC_MISSING : -1;
-		goto out;
-	}
-	if (xf_result_init(&res, c.p) != 0 ||
-	    xf_engine_assess(c.p, year, &l.in, &scratch, &res, NULL) != 0) {
-		oom(errs);
-		goto out;
-	}
 	xf_jw w;
 	xf_jw_init(&w, f);
 	write_card(&w, &c, &l, &cr, &res);

@@ -20,7 +20,11 @@
  * scorecard.submit, scorecard.review; object "scorecard:PERSON:YEAR", the
  * changed values before and after); a change that changes nothing writes
  * nothing. A status change is an UPDATE guarded by the status it expects,
- * so two racing writers change it once.
+ * so two racing writers change it once. Before it commits, a change
+ * computes the card as changed: when the person's other data does not fit
+ * the policy (a row the engine's load refuses) the change is refused with
+ * XF_SC_DATA and nothing is saved, so that no saved change is followed by
+ * a card that cannot be shown.
  *
  * Return values of every function here: XF_SC_OK (0) or one of the XF_SC_*
  * codes below (with a Chinese message in errs where they say so), or -1 with
@@ -42,7 +46,9 @@ enum {
 	XF_SC_MISSING = 1,  /* no such person, or out of the caller's scope (no message) */
 	XF_SC_NONE = 2,     /* no scorecard: no policy for the year, or one without lines */
 	XF_SC_CONFLICT = 3, /* the card's status does not allow the change (message) */
-	XF_SC_OWN = 4       /* a reviewer's own card (message) */
+	XF_SC_OWN = 4,      /* a reviewer's own card (message) */
+	XF_SC_DATA = 5      /* a change refused, nothing saved: the person's other data does
+			     * not fit the policy, so the card cannot be computed (message) */
 };
 
 /* Writes the person's scorecard for the year as JSON to f:
