@@ -262,8 +262,11 @@ static enum MHD_Result send_res(xf_http *h, struct MHD_Connection *c, xf_res *re
 		(void)MHD_add_response_header(r, res->hname[i], res->hvalue[i]);
 	if (ok)
 		ok = MHD_add_response_header(r, "X-Content-Type-Options", "nosniff") == MHD_YES &&
-		     MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES &&
 		     MHD_add_response_header(r, "Referrer-Policy", "same-origin") == MHD_YES;
+	/* Nothing is framed, but what a handler lets its own pages frame (an
+	 * evidence preview: SAMEORIGIN). */
+	if (ok && !has_header(res, "X-Frame-Options"))
+		ok = MHD_add_response_header(r, "X-Frame-Options", "DENY") == MHD_YES;
 	if (ok && !has_header(res, "Cache-Control"))
 		ok = MHD_add_response_header(r, "Cache-Control", "no-store") == MHD_YES;
 	/* While stopping, ask keep-alive clients to go away. */

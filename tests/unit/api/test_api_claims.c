@@ -1,5 +1,5 @@
 /* The claims routes over real HTTP (docs/workflow.md "Claims" and
- * "Evidence files", docs/api-claims.md), on the demo organisation:
+ * "Evidence files", docs/api.md), on the demo organisation:
  *   - the state machine as a table: every action from every state by the
  *     claimant, another member, the reviewer of the unit, a reviewer of
  *     another unit, the approver, the admin and the auditor, each with the
@@ -570,8 +570,12 @@ static void test_uploads(void **state)
 	ah_expect(&r, 200, "inline");
 	assert_true(ah_header(&r, "Content-Disposition", h, sizeof(h)));
 	assert_int_equal(strncmp(h, "inline; ", 8), 0);
+	/* A PDF shown in the review page's frame: framed by its own origin only,
+	 * no script (a sandbox would stop the browser's PDF viewer). */
 	assert_true(ah_header(&r, "Content-Security-Policy", h, sizeof(h)));
-	assert_string_equal(h, "sandbox");
+	assert_string_equal(h, "frame-ancestors 'self'; script-src 'none'");
+	assert_true(ah_header(&r, "X-Frame-Options", h, sizeof(h)));
+	assert_string_equal(h, "SAMEORIGIN");
 	ah_resp_free(&r);
 	/* Nobody else sees a draft's file; the auditor has no route. */
 	snprintf(path, sizeof(path), "/api/v1/evidence/%lld", first);

@@ -325,6 +325,42 @@ static void test_claim_to_archive(void **state)
 	}
 }
 
+/* The import's check (dry_run=1): every bad row named, the counts of a
+ * good file, and nothing written either way. */
+static void test_import_check(void **state)
+{
+	static const char good[] = "姓名,工号,单位,单位编码,角色,入职日期\n"
+				   "检查甲,CK001,综合科,dsj-zh,staff,2021-03-01\n";
+	static const char bad[] = "姓名,工号,单位,单位编码,角色,入职日期\n"
+				  "检查乙,CK002,综合科,dsj-zh,staff,2021-13-45\n";
+	ah_resp r;
+	ah_req rq = {.method = "POST", .path = "/api/v1/imports/roster?name=roster.csv&dry_run=1",
+		     .body = bad, .body_len = -1, .content_type = "text/csv", .sess = &C.admin};
+	ah_do(&C.srv, &rq, &r);
+	ah_expect_error(&r, 422, "invalid", "a roster with a bad date, checked");
+	assert_non_null(strstr(r.body, "第 2 行"));
+	ah_resp_free(&r);
+	rq.body = good;
+	ah_do(&C.srv, &rq, &r);
+	ah_expect(&r, 200, "a good roster, checked");
+	assert_true(cJSON_IsTrue(ah_jget(r.json, "dry_run")));
+	assert_int_equal(ah_jint(r.json, "people"), 1);
+	ah_resp_free(&r);
+	ah_call(&C.srv, &C.admin, "GET", "/api/v1/people?q=CK001", NULL, &r);
+	ah_expect(&r, 200, "GET /people?q=CK001");
+	assert_int_equal(ah_jint(r.json, "total"), 0);
+	ah_resp_free(&r);
+	/* Then imported for real: the same file is not "imported before". */
+	rq.path = "/api/v1/imports/roster?name=roster.csv";
+	ah_do(&C.srv, &rq, &r);
+	ah_expect(&r, 200, "a good roster, imported");
+	assert_false(cJSON_IsTrue(ah_jget(r.json, "already_imported")));
+	ah_resp_free(&r);
+	ah_call(&C.srv, &C.admin, "GET", "/api/v1/people?q=CK001", NULL, &r);
+	assert_int_equal(ah_jint(r.json, "total"), 1);
+	ah_resp_free(&r);
+}
+
 int main(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
@@ -336,6 +372,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_claim_to_archive),
+		cmocka_unit_test(test_import_check),
 	};
 	int rc = 0;
 	for (int b = 0; b < nbackends; b++) {

@@ -90,7 +90,22 @@ static void test_roster_tree_and_ids(void **state)
 				   "钱一,T001,11010119900307731x,13812345678,一科,k1,局机关\n"
 				   "钱二,T002,,,二科,k2,局机关\n"
 				   "钱三,T003,,,局机关,局机关,\n";
+		/* The check counts what the import would do and writes nothing. */
+		long long audit = count(s, "SELECT count(*) FROM audit_log");
+		long long batches = count(s, "SELECT count(*) FROM import_batches");
+		assert_int_equal(xf_import_sheet_check(s, "roster", good, strlen(good), "t.csv", "t",
+						       &rep, &errs), 0);
+		assert_int_equal(rep.people, 3);
+		assert_int_equal(count(s, "SELECT count(*) FROM people WHERE staff_no LIKE 'T%'"), 0);
+		assert_int_equal(count(s, "SELECT count(*) FROM import_batches"), batches);
+		assert_int_equal(count(s, "SELECT count(*) FROM audit_log"), audit);
+		assert_int_equal(xf_import_sheet_check(s, "roster", bad, strlen(bad), "t.csv", "t",
+						       &rep, &errs), -1);
+		assert_true(has_msg(&errs, "第 3 行 D 列（手机号）"));
+		xf_errs_cleanup(&errs);
+		xf_errs_init(&errs);
 		assert_int_equal(import(s, "roster", good, &errs, &rep), 0);
+		assert_int_equal(rep.people, 3);
 		assert_int_equal(count(s, "SELECT count(*) FROM units c JOIN units p ON p.id = c.parent_id"
 					  " WHERE c.code IN ('k1', 'k2') AND p.code = '局机关'"), 2);
 		xf_errs_cleanup(&errs);
