@@ -30,7 +30,7 @@ SAN_CLI_OBJ := $(patsubst %.c,build/asan/obj/%.o,$(CLI_SRC))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNIT_SRC))
 FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all asan unit fuzz bench test clean run
+.PHONY: all asan unit fuzz bench test clean run web release
 # Keep generated objects (make would delete pattern-built intermediates).
 .SECONDARY:
 all: build/xuefen
@@ -107,6 +107,16 @@ build/bench_%: bench/bench_%.c $(OBJ)
 
 test: all asan unit build/jsoncmp fuzz
 	sh tests/run.sh
+
+# The web UI (web/dist, served by `xuefen serve` from beside the binary).
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# A release: the binary and the built UI in one archive.
+release: all web
+	rm -rf build/release && mkdir -p build/release/xuefen
+	cp build/xuefen build/release/xuefen/ && cp -r web/dist build/release/xuefen/web
+	tar -C build/release -czf build/xuefen.tar.gz xuefen
 
 run: all
 	build/xuefen assess examples/bigdata-bureau.case.json

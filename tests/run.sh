@@ -211,6 +211,17 @@ demo_serve() {
 }
 if demo_serve; then ok; else fail "xuefen serve --demo: sign in and read credits"; fi
 
+# The web UI: Vitest, and the browser suite in Debian's Chromium against a
+# real `xuefen serve --demo` (tests/web/run.sh; screenshots in build/web-test).
+echo "== web UI (tests/web/run.sh)"
+if sh tests/web/run.sh >"$TMP/web.out" 2>&1; then
+	ok
+	grep -E '^  (vitest:|ℹ (tests|pass|fail))|^web:' "$TMP/web.out"
+else
+	fail "tests/web/run.sh"
+	tail -100 "$TMP/web.out"
+fi
+
 echo "== fuzz corpora"
 for f in build/fuzz/fuzz_*; do
 	[ -x "$f" ] || continue

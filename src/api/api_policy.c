@@ -7,7 +7,7 @@
  * Policies are public within the organisation: any signed-in user may read
  * them. Only shipped (built-in) policies are served; a policy the database
  * names by a file path is never read from a request (it would let a caller
- * make the server open files). docs/api-web.md documents the routes. */
+ * make the server open files). docs/api.md documents the routes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -104,7 +104,7 @@ const api_route api_routes[] = {
 	{GET, "/api/v1/publications/{id}/export", ADMIN, NULL, api_publication_export},
 	{POST, "/api/v1/objections/{id}/resolve", ADMIN, JSON, api_objection_resolve},
 
-	/* The web UI's 学分办法 page (docs/api-web.md). */
+	/* The web UI's 学分办法 page (docs/api.md). */
 	{GET, "/api/v1/policies", API_ANY, NULL, api_policies_list},
 	{GET, "/api/v1/policies/{id}", API_ANY, NULL, api_policy_get},
 };

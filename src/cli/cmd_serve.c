@@ -1,8 +1,16 @@
 /* cmd_serve: `xuefen serve` — the web application and its API on the
  * intranet, until SIGTERM or Ctrl-C, which let requests in progress finish.
  * `--demo` first fills a fresh SQLite file with the demo organisation and
- * prints a login for each role. */
+ * prints a login for each role.
+ *
+ * The web UI's files (built by `cd web && npm ci && npm run build` into
+ * web/dist) are found, unless --web or the settings' web_root name a
+ * folder, beside the binary: a release unpacks as xuefen + web/ (the
+ * contents of web/dist), and in the source tree build/xuefen and
+ * build/asan/xuefen find web/dist two or three levels up. web/dist under
+ * the current directory is the last resort. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -33,7 +41,7 @@ void cmd_serve_help(void)
 	       "  --listen HOST:PORT  监听地址（默认 127.0.0.1:8080）\n"
 	       "  --db URL            数据库（默认 $XUEFEN_DB 或 xuefen.db）\n"
 	       "  --config FILE       配置文件（YAML，见 docs/configuration.md；默认 $XUEFEN_CONFIG）\n"
-	       "  --web DIR           网页界面文件目录（默认 web/dist，存在时）\n"
+	       "  --web DIR           网页界面文件目录（默认：程序旁的 web/，或源码树中的 web/dist）\n"
 	       "  --threads N         工作线程数（默认为 CPU 核数）\n"
 	       "  --demo              在全新的 " DEMO_DB " 中创建演示单位（区大数据发展局 4 个科室\n"
 	       "                      约 40 人、昆山干部组），并打印各角色的演示账号\n");
@@ -89,6 +97,47 @@ static void print_demo(const xf_demo_report *rep, const char *url)
 		printf("  %-8s %-14s %-16s %s\n", l->role, l->username, l->password, l->who);
 	}
 	printf("\n");
+}
+
+/* Whether dir holds a built web UI: dir/index.html is readable and dir is
+ * not the UI's source folder (which has package.json beside index.html). */
+static bool has_ui(const char *dir)
+{
+	char p[PATH_MAX];
+	int n = snprintf(p, sizeof(p), "%s/index.html", dir);
+	if (n <= 0 || (size_t)n >= sizeof(p) || access(p, R_OK) != 0)
+		return false;
+	n = snprintf(p, sizeof(p), "%s/package.json", dir);
+	return n > 0 && (size_t)n < sizeof(p) && access(p, F_OK) != 0;
+}
+
+/* The default folder of the web UI, malloc'd, or NULL when none is built:
+ * for the folder of the running binary and the two above it, DIR/web/dist
+ * (the source tree) then DIR/web (a release: the binary beside web/);
+ * last, web/dist under the current directory. */
+static char *default_web_root(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			if (slash == NULL)
+				break;
+			*slash = '\0';
+			static const char *const subs[] = {"/web/dist", "/web"};
+			for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+				char dir[PATH_MAX];
+				int m = snprintf(dir, sizeof(dir), "%s%s", exe, subs[i]);
+				if (m > 0 && (size_t)m < sizeof(dir) && has_ui(dir))
+					return strdup(dir);
+			}
+		}
+	}
+	if (has_ui("web/dist"))
+		return realpath("web/dist", NULL);
+	return NULL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -150,8 +199,8 @@ int cmd_serve(int argc, char **argv)
 	if (web) {
 		free(cfg.web_root);
 		cfg.web_root = strdup(web);
-	} else if (cfg.web_root == NULL && access("web/dist/index.html", R_OK) == 0) {
-		cfg.web_root = strdup("web/dist");
+	} else if (cfg.web_root == NULL) {
+		cfg.web_root = default_web_root();
 	}
 	if (threads > 0)
 		cfg.threads = (int)threads;
@@ -203,6 +252,11 @@ int cmd_serve(int argc, char **argv)
 		 xf_http_port(http));
 	if (demo)
 		print_demo(&rep, shown);
+	if (cfg.web_root)
+		printf("网页界面 (web UI): %s\n", cfg.web_root);
+	else
+		printf("未找到网页界面文件：请先构建（cd web && npm ci && npm run build），"
+		       "或用 --web 指定目录；接口 /api/v1 照常可用\n");
 	char *redacted = xf_store_url_redact(url);
 	printf("xuefen 已启动 (serving): %s  数据库 %s；按 Ctrl-C 停止\n", shown,
 	       redacted ? redacted : "?");

@@ -5,7 +5,8 @@
  * characters are refused, so no request can leave the root or read a
  * hidden file. The file is opened without following a final symbolic link
  * and must be a regular file. A FILE.gz beside the file is sent instead
- * when the client accepts gzip. */
+ * when the client accepts gzip. HTML pages carry a Content-Security-Policy
+ * that lets them load scripts, styles and data only from this server. */
 #include "http/http.h"
 
 #include <errno.h>
@@ -22,6 +23,16 @@
 
 #define CACHE_ASSETS "public, max-age=31536000, immutable"
 #define CACHE_OTHER "no-cache"
+
+/* The web UI's pages: scripts only from its own files (Vite emits no inline
+ * script), inline style attributes allowed (Element Plus sets them),
+ * images from its files, data: and blob: URLs (previews), frames of its
+ * own origin, nothing may frame it. */
+#define HTML_CSP                                                                            \
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "            \
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "             \
+	"frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "    \
+	"frame-ancestors 'none'"
 
 static const struct {
 	const char *ext;
@@ -45,6 +56,8 @@ static const struct {
 	{"txt", "text/plain; charset=utf-8"},
 	{"pdf", "application/pdf"},
 	{"wasm", "application/wasm"},
+	{"webmanifest", "application/manifest+json"},
+	{"webp", "image/webp"},
 };
 
 /* The extension of the last segment of path (after its last '.'), or NULL. */
@@ -176,6 +189,8 @@ static bool send_file(xf_res *res, const char *file, bool gzip_ok, bool *is_dir)
 		xf_res_header(res, "Vary", "Accept-Encoding");
 	res->status = 200;
 	res->content_type = content_type(file);
+	if (strncmp(res->content_type, "text/html", 9) == 0)
+		xf_res_header(res, "Content-Security-Policy", HTML_CSP);
 	xf_res_file(res, fd, size);
 	return true;
 }

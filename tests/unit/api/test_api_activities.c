@@ -1,4 +1,4 @@
-/* The training-activity routes over real HTTP (docs/api-activities.md):
+/* The training-activity routes over real HTTP (docs/api.md):
  * a second head of the bureau made with POST /api/v1/users (the demo's
  * approver and head already head it), an activity taken through every
  * state by the roles that may and refused for those that may not (a table

@@ -1,5 +1,5 @@
 /* The policy routes of the web UI's 学分办法 page (src/api/api_policy.c,
- * docs/api-web.md) over real HTTP: every signed-in role may list the
+ * docs/api.md) over real HTTP: every signed-in role may list the
  * shipped policies and read one; the scoring table's values by level, the
  * caps (null when none), requirements by role, grades, pass lines, growth
  * rules and score card are those of the shipped policies; an unknown id or

@@ -1,4 +1,4 @@
-/* The 公示 routes over real HTTP (docs/api-publish.md), on the demo
+/* The 公示 routes over real HTTP (docs/api.md), on the demo
  * bureau of the current year Y: the shipped calendars listed; publishing
  * the fourth quarter on Y-12-28 refused (422) because the window runs
  * into Y+1, which has no calendar, until the admin loads Y+1's file with

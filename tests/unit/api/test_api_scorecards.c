@@ -1,4 +1,4 @@
-/* The scorecard routes over real HTTP (docs/api-scorecards.md), on the demo
+/* The scorecard routes over real HTTP (docs/api.md), on the demo
  * organisation's 规划局机关党支部 (planning-bureau-member): the member's own
  * card (the demo's draft, self scores refused with the line named, a note,
  * submission with every line, no change after it), a member whose policy
