@@ -579,7 +579,8 @@ static void memo_cleanup(memo *m)
 	" (SELECT COUNT(*) FROM claim_evidence ce JOIN evidence_files f ON f.id = ce.file_id" \
 	"  WHERE ce.claim_id = c.id AND EXISTS (SELECT 1 FROM evidence_files f2"              \
 	"  JOIN claim_evidence ce2 ON ce2.file_id = f2.id JOIN claims c2 ON c2.id = ce2.claim_id" \
-	"  WHERE f2.sha256 = f.sha256 AND c2.person_id <> c.person_id))"
+	"  WHERE f2.sha256 = f.sha256 AND c2.person_id <> c.person_id)),"                     \
+	" c.reject_reason"
 
 static bool status_known(const char *st)
 {
@@ -736,7 +737,13 @@ int xf_claims_list_json(xf_store *s, const xf_principal *who, const xf_claims_qu
 		kiso(&w, "submitted_at", xf_stmt_is_null(st, 12) ? 0 : xf_stmt_int(st, 12));
 		kiso(&w, "updated_at", xf_stmt_int(st, 13));
 		xf_jw_kint(&w, "evidence_count", xf_stmt_int(st, 14));
-		xf_jw_kint(&w, "duplicate_count", xf_stmt_int(st, 15));
+		/* Other people's use of a file is the reviewers' to see, as in a
+		 * claim's own answer. */
+		if (box == XF_BOX_MINE)
+			xf_jw_knull(&w, "duplicate_count");
+		else
+			xf_jw_kint(&w, "duplicate_count", xf_stmt_int(st, 15));
+		xf_jw_kstr(&w, "reject_reason", xf_stmt_text(st, 16));
 		xf_jw_obj_end(&w);
 	}
 	xf_jw_arr_end(&w);

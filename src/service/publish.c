@@ -757,9 +757,24 @@ static void page_begin(xf_jw *w, long long total, long long page, long long per_
 	xf_jw_arr(w);
 }
 
-/* The fields the list and the detail share. */
+/* The working days left in an open window, today included when it is
+ * one; -1 when the window is not open (or no calendar could be read). */
+static int workdays_left(const xf_calendar *cal, const pub *p, xf_date today)
+{
+	xf_date end;
+	if (cal == NULL || !window_open_at(p->status, p->window_end, today) ||
+	    xf_date_parse(p->window_end, &end) != 0)
+		return -1;
+	int n = 0;
+	for (xf_date d = today; d <= end; d = next_day(d))
+		n += xf_calendar_is_workday(cal, d, NULL);
+	return n;
+}
+
+/* The fields the list and the detail share; cal (may be NULL) counts the
+ * working days left. */
 static void write_pub_head(xf_jw *w, const pub *p, long long lines, long long open,
-			   xf_date today)
+			   xf_date today, const xf_calendar *cal)
 {
 	char at[32];
 	xf_jw_kint(w, "id", p->id);
@@ -774,8 +789,26 @@ static void write_pub_head(xf_jw *w, const pub *p, long long lines, long long op
 	xf_jw_kstr(w, "window_start", p->window_start);
 	xf_jw_kstr(w, "window_end", p->window_end);
 	xf_jw_kbool(w, "window_open", window_open_at(p->status, p->window_end, today));
+	int left = workdays_left(cal, p, today);
+	if (left >= 0)
+		xf_jw_kint(w, "workdays_left", left);
+	else
+		xf_jw_knull(w, "workdays_left");
 	xf_jw_kint(w, "people", lines);
 	xf_jw_kint(w, "objections_open", open);
+}
+
+/* The calendar for counting working days left, or NULL when it cannot be
+ * read (the answers then say null: the window's dates still stand). */
+static xf_calendar *calendar_or_null(xf_store *s)
+{
+	xf_calendar *cal = NULL;
+	xf_errs e;
+	xf_errs_init(&e);
+	if (xf_calendars_load(s, &cal, &e) != 0)
+		cal = NULL;
+	xf_errs_cleanup(&e);
+	return cal;
 }
 
 int xf_publications_list_json(xf_store *s, const xf_principal *who, const xf_pub_query *q,
@@ -786,6 +819,7 @@ int xf_publications_list_json(xf_store *s, const xf_principal *who, const xf_pub
 	xf_stmt *st = NULL;
 	if (viewer_init(s, who, &v, errs) != 0)
 		return -1;
+	xf_calendar *cal = calendar_or_null(s);
 	long long page = q->page < 1 ? 1 : q->page;
 	long long per_page = q->per_page < 1 || q->per_page > PER_PAGE_MAX ? 20 : q->per_page;
 	long long total = 0;
@@ -841,7 +875,7 @@ int xf_publications_list_json(xf_store *s, const xf_principal *who, const xf_pub
 		snprintf(p.unit_code, sizeof(p.unit_code), "%s", xf_stmt_text(st, 13));
 		snprintf(p.unit_name, sizeof(p.unit_name), "%s", xf_stmt_text(st, 14));
 		xf_jw_obj(&w);
-		write_pub_head(&w, &p, xf_stmt_int(st, 15), xf_stmt_int(st, 16), today);
+		write_pub_head(&w, &p, xf_stmt_int(st, 15), xf_stmt_int(st, 16), today, cal);
 		xf_jw_obj_end(&w);
 	}
 	if (r == XF_STEP_ERROR) {
@@ -854,6 +888,7 @@ int xf_publications_list_json(xf_store *s, const xf_principal *who, const xf_pub
 out:
 	xf_stmt_finalize(st);
 	viewer_cleanup(&v);
+	xf_calendar_free(cal);
 	return rc;
 }
 
@@ -941,6 +976,7 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 	cat_list cl = {0};
 	char *pattern = NULL;
 	xf_stmt *st = NULL;
+	xf_calendar *cal = NULL;
 	int rc = -1;
 	if (viewer_init(s, who, &v, errs) != 0)
 		return -1;
@@ -999,7 +1035,8 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 	xf_jw w;
 	xf_jw_init(&w, f);
 	xf_jw_obj(&w);
-	write_pub_head(&w, &p, nlines, open, xf_today());
+	cal = calendar_or_null(s);
+	write_pub_head(&w, &p, nlines, open, xf_today(), cal);
 	if (p.archived_at)
 		xf_jw_kstr(&w, "archived_at", iso_time(p.archived_at, at));
 	else
@@ -1060,6 +1097,7 @@ out:
 	free(pattern);
 	free(cl.v);
 	viewer_cleanup(&v);
+	xf_calendar_free(cal);
 	return rc;
 }
 

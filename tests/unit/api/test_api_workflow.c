@@ -244,6 +244,12 @@ static void test_claim_to_archive(void **state)
 	char window_end[16];
 	snprintf(window_end, sizeof(window_end), "%s", ah_jstr(r.json, "window_end"));
 	ah_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/publications/%lld", pub);
+	ah_call(&C.srv, &C.member, "GET", path, NULL, &r);
+	ah_expect(&r, 200, "GET /publications/{id}");
+	if (C.year == 2026) /* 9-30, 10-08, 10-09, 10-10 (调休), 10-12 */
+		assert_int_equal(ah_jint(r.json, "workdays_left"), 5);
+	ah_resp_free(&r);
 	assert_true(line_total(pub, "period_total") >= adds);
 	double year_before = line_total(pub, "year_total");
 
@@ -298,6 +304,7 @@ static void test_claim_to_archive(void **state)
 	ah_call(&C.srv, &C.member, "GET", path, NULL, &r);
 	ah_expect(&r, 200, "GET /publications/{id}");
 	assert_string_equal(ah_jstr(r.json, "status"), "archived");
+	assert_true(cJSON_IsNull(ah_jget(r.json, "workdays_left")));
 	ah_resp_free(&r);
 
 	/* Archived data refuses changes: the claim reviewed before the archive is
