@@ -1,6 +1,8 @@
 /* date: strict date parsing and month sets. */
 #include "core/date.h"
 
+#include <time.h>
+
 #include <string.h>
 
 static bool is_leap(int y)
@@ -78,4 +80,15 @@ xf_monthset xf_monthset_range(int year, xf_date from, xf_date to)
 int xf_monthset_count(xf_monthset s)
 {
 	return __builtin_popcount((unsigned)s);
+}
+
+const char *xf_iso_utc(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	out[0] = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL &&
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';
+	return out;
 }

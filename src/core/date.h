@@ -23,6 +23,10 @@ int xf_month_parse(const char *s, int *year, int *month);
 /* Days in the month (28..31). */
 int xf_days_in_month(int year, int month);
 
+/* Unix seconds t as UTC "2026-11-23T20:40:12Z" in out (32 bytes); "" for 0
+ * (not set) or a time that cannot be shown. Returns out. */
+const char *xf_iso_utc(long long t, char out[32]);
+
 /* A set of the 12 months of one year, bit m-1 for month m. */
 typedef uint16_t xf_monthset;
 #define XF_MONTHS_ALL ((xf_monthset)0x0FFF)

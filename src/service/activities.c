@@ -249,15 +249,6 @@ static long long span_days(const char *from, const char *to)
 	       days_from_civil(XF_DATE_YEAR(a), XF_DATE_MONTH(a), XF_DATE_DAY(a)) + 1;
 }
 
-/* Unix seconds as "2026-11-23T20:40:12Z". */
-static void iso_time(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
-}
-
 /* Moves the messages of from into to. */
 static void errs_move(xf_errs *to, xf_errs *from)
 {
@@ -1338,7 +1329,7 @@ static void write_time(xf_jw *w, const char *key, xf_stmt *st, int col)
 		return;
 	}
 	char t[32];
-	iso_time(xf_stmt_int(st, col), t);
+	xf_iso_utc(xf_stmt_int(st, col), t);
 	xf_jw_kstr(w, key, t);
 }
 
@@ -1486,25 +1477,6 @@ static char *ids_text(const long long *a, size_t na, const long long *b, size_t 
 	return t;
 }
 
-/* "%q%" with \, % and _ escaped by '\'. */
-static char *like_pattern(const char *q)
-{
-	size_t n = strlen(q);
-	char *p = malloc(2 * n + 3);
-	if (p == NULL)
-		return NULL;
-	size_t k = 0;
-	p[k++] = '%';
-	for (size_t i = 0; i < n; i++) {
-		if (q[i] == '\\' || q[i] == '%' || q[i] == '_')
-			p[k++] = '\\';
-		p[k++] = q[i];
-	}
-	p[k++] = '%';
-	p[k] = '\0';
-	return p;
-}
-
 /* Splits text parameter N into the ids of table T. */
 #define IDS_CTE(T, N)                                                                      \
 	" " T "_pos(i) AS (SELECT 1 UNION ALL SELECT i + 19 FROM " T "_pos"                 \
@@ -1612,7 +1584,7 @@ int xf_activities_list_json(xf_store *s, const xf_principal *who, const xf_activ
 			   (who->roles & XF_ROLE_APPROVER) ? who->approve_units : NULL,
 			   (who->roles & XF_ROLE_APPROVER) ? who->napprove_units : 0);
 	org_t = ids_text(org, norg, NULL, 0);
-	pattern = q->q && *q->q ? like_pattern(q->q) : NULL;
+	pattern = q->q && *q->q ? xf_like_contains(q->q) : NULL;
 	if (staff_t == NULL || org_t == NULL || (q->q && *q->q && pattern == NULL)) {
 		oom(errs);
 		goto out;
@@ -2283,7 +2255,7 @@ int xf_activity_records(xf_store *s, const xf_principal *who, long long id, FILE
 		goto out;
 	rc = 0;
 	char at[32];
-	iso_time(now, at);
+	xf_iso_utc(now, at);
 	xf_jw jw;
 	xf_jw_init(&jw, f);
 	xf_jw_obj(&jw);

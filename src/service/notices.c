@@ -2,9 +2,9 @@
  * their own transactions, listed and marked read by the member. */
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/clock.h"
+#include "core/date.h"
 #include "io/jsonw.h"
 #include "service/notices.h"
 #include "store/query.h"
@@ -20,15 +20,6 @@ int xf_notice_add(xf_store *s, long long person_id, const char *kind, const char
 			     " VALUES ($1, $2, $3, $4, $5, $6)",
 			     errs, BIND_FAILED, XF_IN(person_id), XF_IN(kind), XF_IN(title),
 			     XF_IN(body), XF_IN(object), XF_IN((long long)xf_clock_now()));
-}
-
-/* Unix seconds as "2026-11-23T20:40:12Z". */
-static void iso_time(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
 }
 
 int xf_notices_json(xf_store *s, long long person_id, bool unread_only, long long page,
@@ -71,7 +62,7 @@ int xf_notices_json(xf_store *s, long long person_id, bool unread_only, long lon
 	xf_step r;
 	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
 		char at[32];
-		iso_time(xf_stmt_int(st, 5), at);
+		xf_iso_utc(xf_stmt_int(st, 5), at);
 		xf_jw_obj(&w);
 		xf_jw_kint(&w, "id", xf_stmt_int(st, 0));
 		xf_jw_kstr(&w, "kind", xf_stmt_text(st, 1));

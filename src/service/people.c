@@ -280,25 +280,6 @@ static char *scope_text(const xf_unit_scope *sc)
 	return t;
 }
 
-/* "%q%" with \, % and _ escaped by '\'. */
-static char *like_pattern(const char *q)
-{
-	size_t n = strlen(q);
-	char *p = malloc(2 * n + 3);
-	if (p == NULL)
-		return NULL;
-	size_t k = 0;
-	p[k++] = '%';
-	for (size_t i = 0; i < n; i++) {
-		if (q[i] == '\\' || q[i] == '%' || q[i] == '_')
-			p[k++] = '\\';
-		p[k++] = q[i];
-	}
-	p[k++] = '%';
-	p[k] = '\0';
-	return p;
-}
-
 static int plan_build(list_plan *pl, const xf_unit_scope *scope, const xf_people_query *q,
 		      xf_errs *errs)
 {
@@ -334,7 +315,7 @@ static int plan_build(list_plan *pl, const xf_unit_scope *scope, const xf_people
 	}
 	if (q->q && *q->q) {
 		pl->p_q = ++pl->np;
-		pl->pattern = like_pattern(q->q);
+		pl->pattern = xf_like_contains(q->q);
 		if (pl->pattern == NULL) {
 			oom(errs);
 			return -1;

@@ -33,6 +33,7 @@
 
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/date.h"
 #include "core/num.h"
 #include "core/utf8.h"
 #include "io/jsonw.h"
@@ -115,17 +116,6 @@ static xf_date prev_day(xf_date d)
 	if (m > 1)
 		return y * 10000 + (m - 1) * 100 + xf_days_in_month(y, m - 1);
 	return (y - 1) * 10000 + 1231;
-}
-
-/* Unix seconds as "2026-11-23T20:40:12Z" ("" for 0). */
-static const char *iso_time(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	out[0] = '\0';
-	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return out;
 }
 
 /* Characters of s when it is valid UTF-8 without control characters
@@ -784,7 +774,7 @@ static void write_pub_head(xf_jw *w, const pub *p, long long lines, long long op
 	xf_jw_kstr(w, "from", p->from);
 	xf_jw_kstr(w, "to", p->to);
 	xf_jw_kstr(w, "status", p->status);
-	xf_jw_kstr(w, "published_at", iso_time(p->published_at, at));
+	xf_jw_kstr(w, "published_at", xf_iso_utc(p->published_at, at));
 	xf_jw_kstr(w, "published_by", p->published_by);
 	xf_jw_kstr(w, "window_start", p->window_start);
 	xf_jw_kstr(w, "window_end", p->window_end);
@@ -948,26 +938,6 @@ static int tree_categories(xf_store *s, long long unit_id, int year, cat_list *c
 	return rc;
 }
 
-/* "%q%" with \, % and _ escaped (LIKE ... ESCAPE '\'); NULL when out of
- * memory. */
-static char *like_pattern(const char *q)
-{
-	size_t n = strlen(q);
-	char *p = malloc(2 * n + 3);
-	if (p == NULL)
-		return NULL;
-	size_t k = 0;
-	p[k++] = '%';
-	for (size_t i = 0; i < n; i++) {
-		if (q[i] == '\\' || q[i] == '%' || q[i] == '_')
-			p[k++] = '\\';
-		p[k++] = q[i];
-	}
-	p[k++] = '%';
-	p[k] = '\0';
-	return p;
-}
-
 int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 			    const xf_pub_query *q, FILE *f, xf_errs *errs)
 {
@@ -995,7 +965,7 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 		xf_errs_add(errs, "q：搜索词应为不超过 %d 个字符的文本", Q_MAX_CHARS);
 		goto out;
 	}
-	pattern = like_pattern(search ? search : "");
+	pattern = xf_like_contains(search ? search : "");
 	if (pattern == NULL) {
 		oom(errs);
 		goto out;
@@ -1038,7 +1008,7 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 	cal = calendar_or_null(s);
 	write_pub_head(&w, &p, nlines, open, xf_today(), cal);
 	if (p.archived_at)
-		xf_jw_kstr(&w, "archived_at", iso_time(p.archived_at, at));
+		xf_jw_kstr(&w, "archived_at", xf_iso_utc(p.archived_at, at));
 	else
 		xf_jw_knull(&w, "archived_at");
 	xf_jw_kstr(&w, "archived_by", p.archived_by[0] ? p.archived_by : NULL);
@@ -1170,8 +1140,8 @@ static void write_objection(xf_jw *w, xf_stmt *st)
 	if (xf_stmt_is_null(st, 12))
 		xf_jw_knull(w, "resolved_at");
 	else
-		xf_jw_kstr(w, "resolved_at", iso_time(xf_stmt_int(st, 12), at));
-	xf_jw_kstr(w, "created_at", iso_time(xf_stmt_int(st, 13), at));
+		xf_jw_kstr(w, "resolved_at", xf_iso_utc(xf_stmt_int(st, 12), at));
+	xf_jw_kstr(w, "created_at", xf_iso_utc(xf_stmt_int(st, 13), at));
 	xf_jw_obj_end(w);
 }
 

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "core/clock.h"
+#include "core/date.h"
 #include "core/num.h"
 #include "core/utf8.h"
 #include "engine/engine.h"
@@ -96,15 +97,6 @@ static const char *fmt_num(double v, char buf[32])
 			*end = '\0';
 	}
 	return buf;
-}
-
-/* Unix seconds as "2026-11-23T20:40:12Z" ("" when it cannot be). */
-static void iso_time(long long t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		out[0] = '\0';
 }
 
 /* ---- the card ---- */
@@ -836,7 +828,7 @@ static void write_time(xf_jw *w, const char *key, bool has, long long t)
 {
 	char buf[32];
 	if (has) {
-		iso_time(t, buf);
+		xf_iso_utc(t, buf);
 		xf_jw_kstr(w, key, buf);
 	} else {
 		xf_jw_knull(w, key);

@@ -182,3 +182,21 @@ int xf_query_row_args(xf_store *s, const char *sql, xf_errs *errs, const xf_qarg
 	xf_stmt_finalize(st);
 	return rc;
 }
+
+char *xf_like_contains(const char *q)
+{
+	size_t n = strlen(q);
+	char *p = malloc(2 * n + 3);
+	if (p == NULL)
+		return NULL;
+	size_t k = 0;
+	p[k++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (q[i] == '\\' || q[i] == '%' || q[i] == '_')
+			p[k++] = '\\';
+		p[k++] = q[i];
+	}
+	p[k++] = '%';
+	p[k] = '\0';
+	return p;
+}

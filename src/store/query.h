@@ -129,4 +129,9 @@ static inline xf_qarg xf_qout_dup(char **p)
 int xf_query_exec_args(xf_store *s, const char *sql, xf_errs *errs, const xf_qarg *args);
 int xf_query_row_args(xf_store *s, const char *sql, xf_errs *errs, const xf_qarg *args);
 
+/* The LIKE pattern "%q%" that finds q anywhere, with \, % and _ escaped
+ * by '\' (use with ESCAPE '\'); a new string the caller frees, NULL when
+ * out of memory. */
+char *xf_like_contains(const char *q);
+
 #endif
