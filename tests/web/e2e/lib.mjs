@@ -23,11 +23,14 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
  * stop() }: url ends with "/", logins is [{ role, username, password, who }]
  * in the printed order.
  */
-export async function startServer({ bin = process.env.XUEFEN_BIN || join(ROOT, 'build/xuefen'), args = [] } = {}) {
+export async function startServer({ bin = process.env.XUEFEN_BIN || join(ROOT, 'build/xuefen'), args = [], clockOffset = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'xuefen-web-'))
   // The server's clock can be moved (src/core/clock.h): seconds in this file.
+  // A clock pinned from the start makes the demo (its accounts, its records)
+  // at the pinned time; moving the clock back later would end the demo's
+  // sessions (they would start before the accounts' passwords were set).
   const clockFile = join(dir, 'clock-offset')
-  writeFileSync(clockFile, '0')
+  writeFileSync(clockFile, String(clockOffset))
   // $XUEFEN_WEB: serve the UI from another folder than the one beside the binary.
   if (process.env.XUEFEN_WEB) args = ['--web', process.env.XUEFEN_WEB, ...args]
   const child = spawn(bin, ['serve', '--demo', '--listen', '127.0.0.1:0', '--threads', '4', ...args], {

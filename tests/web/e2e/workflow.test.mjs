@@ -26,11 +26,14 @@ import { apiGet, launch, newPage, OUT, shot as fullShot, signIn, startServer } f
 
 // Tuesday 2026-11-24 09:00 in Shanghai: a 公示 published now runs 11-24 … 11-30.
 const PIN = Date.UTC(2026, 10, 24, 1, 0, 0)
+// The server's offset, fixed once: its clock then runs on from PIN and only
+// ever moves forward (a clock moved back would end the demo's sessions).
+const OFFSET = Math.round((PIN - Date.now()) / 1000)
 let moved = 0 // seconds the pinned clock has been moved forward
 
-/** Pins the server's clock (its test clock file) to PIN + moved. */
+/** Moves the server's clock (its test clock file) to PIN + moved + the time run. */
 function setClock() {
-  server.setClockOffset(Math.round((PIN - Date.now()) / 1000) + moved)
+  server.setClockOffset(OFFSET + moved)
 }
 /** The pinned "now" as the browser should see it (a little ahead for the start-up time). */
 const browserNow = () => PIN + moved * 1000
@@ -40,8 +43,7 @@ let browser
 const base = () => server.url
 
 before(async () => {
-  server = await startServer()
-  setClock()
+  server = await startServer({ clockOffset: OFFSET })
   browser = await launch()
 })
 
