@@ -17,6 +17,13 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# Chromium gives the page the names of chosen files in the locale's
+# encoding: under the bare C locale of a fresh machine the Chinese names of
+# the test's upload files arrive mangled and the upload refuses them.
+case "${LC_ALL:-${LANG:-}}" in
+*UTF-8* | *utf8*) ;;
+*) export LANG=C.UTF-8 LC_ALL=C.UTF-8 ;;
+esac
 OUT=${XUEFEN_WEB_OUT:-$ROOT/build/web-test}
 mkdir -p "$OUT"
 
