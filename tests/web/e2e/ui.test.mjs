@@ -269,8 +269,8 @@ describe('管理员 (admin)', () => {
     const page = await as('admin')
     await page.goto(base() + 'imports')
     await page.setInputFiles('[data-test=import-file] input[type=file]', badFile)
+    // Checked first: the bad rows are listed, no confirmation is asked.
     await page.click('[data-test=import-start]')
-    await page.click('.el-message-box button:has-text("导入")')
     const errors = await page.waitForSelector('[data-test=import-errors]', { timeout: 20000 })
     const text = await errors.textContent()
     assert.match(text, /文件有问题，未导入任何数据/)
@@ -287,6 +287,10 @@ describe('管理员 (admin)', () => {
 
     await page.setInputFiles('[data-test=import-file] input[type=file]', goodFile)
     await page.click('[data-test=import-start]')
+    // The check passed: its counts are confirmed, then it is imported.
+    const box = await page.waitForSelector('.el-message-box', { timeout: 20000 })
+    assert.match(await box.textContent(), /检查通过.*人员 2/)
+    assert.equal((await apiGet(page, '/api/v1/people?q=WT2600')).body.total, 0)
     await page.click('.el-message-box button:has-text("导入")')
     const ok = await page.waitForSelector('[data-test=import-ok]', { timeout: 20000 })
     assert.match(await ok.textContent(), /人员 2/)
