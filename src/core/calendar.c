@@ -58,36 +58,6 @@ static int weekday(xf_date d)
 	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + day) % 7;
 }
 
-/* The day after a valid date (may fall past YEAR_MAX; it is then in no
- * loaded year). */
-static xf_date next_day(xf_date d)
-{
-	int y = XF_DATE_YEAR(d), m = XF_DATE_MONTH(d), day = XF_DATE_DAY(d);
-	if (day < xf_days_in_month(y, m))
-		return d + 1;
-	if (m < 12)
-		return y * 10000 + (m + 1) * 100 + 1;
-	return (y + 1) * 10000 + 101;
-}
-
-/* "YYYY-MM-DD" of a valid date into buf[11]. */
-static const char *date_str(xf_date d, char buf[11])
-{
-	int y = XF_DATE_YEAR(d), m = XF_DATE_MONTH(d), day = XF_DATE_DAY(d);
-	buf[0] = (char)('0' + y / 1000 % 10);
-	buf[1] = (char)('0' + y / 100 % 10);
-	buf[2] = (char)('0' + y / 10 % 10);
-	buf[3] = (char)('0' + y % 10);
-	buf[4] = '-';
-	buf[5] = (char)('0' + m / 10);
-	buf[6] = (char)('0' + m % 10);
-	buf[7] = '-';
-	buf[8] = (char)('0' + day / 10);
-	buf[9] = (char)('0' + day % 10);
-	buf[10] = '\0';
-	return buf;
-}
-
 static struct year *year_find(const xf_calendar *c, int y)
 {
 	size_t lo = 0, hi = c->n;
@@ -394,11 +364,11 @@ int xf_calendar_window_end(const xf_calendar *cal, xf_date start, int n,
 		return -1;
 	}
 	int count = 0;
-	for (xf_date d = start;; d = next_day(d)) {
+	for (xf_date d = start;; d = xf_date_next(d)) {
 		const struct year *y = year_find(cal, XF_DATE_YEAR(d));
 		if (y == NULL) {
 			xf_errs_add(errs, "%d 年的法定节假日安排未载入，无法计算自 %s 起 %d 个工作日的公示期 (year not loaded)",
-				    XF_DATE_YEAR(d), date_str(start, sbuf), n);
+				    XF_DATE_YEAR(d), xf_date_text(start, sbuf), n);
 			return -1;
 		}
 		if (workday_in(y, d) && ++count == n) {

@@ -92,3 +92,54 @@ const char *xf_iso_utc(long long t, char out[32])
 		out[0] = '\0';
 	return out;
 }
+
+const char *xf_date_text(xf_date d, char buf[11])
+{
+	unsigned y = (unsigned)XF_DATE_YEAR(d) % 10000u, m = (unsigned)XF_DATE_MONTH(d) % 100u,
+		 day = (unsigned)XF_DATE_DAY(d) % 100u;
+	const unsigned digits[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10,
+				    m / 10, m % 10, day / 10, day % 10};
+	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+	for (int i = 0; i < 8; i++)
+		buf[at[i]] = (char)('0' + digits[i]);
+	buf[4] = buf[7] = '-';
+	buf[10] = '\0';
+	return buf;
+}
+
+xf_date xf_date_next(xf_date d)
+{
+	int y = XF_DATE_YEAR(d), m = XF_DATE_MONTH(d), day = XF_DATE_DAY(d);
+	if (day < xf_days_in_month(y, m))
+		return d + 1;
+	if (m < 12)
+		return y * 10000 + (m + 1) * 100 + 1;
+	return (y + 1) * 10000 + 101;
+}
+
+xf_date xf_date_prev(xf_date d)
+{
+	int y = XF_DATE_YEAR(d), m = XF_DATE_MONTH(d), day = XF_DATE_DAY(d);
+	if (day > 1)
+		return d - 1;
+	if (m > 1)
+		return y * 10000 + (m - 1) * 100 + xf_days_in_month(y, m - 1);
+	return (y - 1) * 10000 + 1231;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long long xf_date_days(xf_date a, xf_date b)
+{
+	return days_from_civil(XF_DATE_YEAR(b), XF_DATE_MONTH(b), XF_DATE_DAY(b)) -
+	       days_from_civil(XF_DATE_YEAR(a), XF_DATE_MONTH(a), XF_DATE_DAY(a));
+}

@@ -23,6 +23,16 @@ int xf_month_parse(const char *s, int *year, int *month);
 /* Days in the month (28..31). */
 int xf_days_in_month(int year, int month);
 
+/* "YYYY-MM-DD" of a date into buf (11 bytes). Returns buf. */
+const char *xf_date_text(xf_date d, char buf[11]);
+
+/* The day after and the day before a valid date. */
+xf_date xf_date_next(xf_date d);
+xf_date xf_date_prev(xf_date d);
+
+/* Days from a to b (b - a; 0 when they are the same day) of valid dates. */
+long long xf_date_days(xf_date a, xf_date b);
+
 /* Unix seconds t as UTC "2026-11-23T20:40:12Z" in out (32 bytes); "" for 0
  * (not set) or a time that cannot be shown. Returns out. */
 const char *xf_iso_utc(long long t, char out[32]);

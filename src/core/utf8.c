@@ -58,3 +58,23 @@ long xf_utf8_chars(const char *s)
 	}
 	return count;
 }
+
+long xf_utf8_text_chars(const char *s, bool multiline)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) ||
+		    *p == 0x7f)
+			return -1;
+	return xf_utf8_chars(s);
+}
+
+size_t xf_utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}

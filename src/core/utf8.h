@@ -5,6 +5,7 @@
 #ifndef XF_CORE_UTF8_H
 #define XF_CORE_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Length (1..4) of the well-formed character at s, reading at most n
@@ -18,5 +19,14 @@ size_t xf_utf8_invalid_at(const void *p, size_t n);
 
 /* Characters of the NUL-terminated s, or -1 when it is not valid UTF-8. */
 long xf_utf8_chars(const char *s);
+
+/* Characters of s when it is valid UTF-8 text without control characters
+ * (newline, carriage return and tab allowed when multiline; DEL never);
+ * -1 otherwise. For free text fields of forms. */
+long xf_utf8_text_chars(const char *s, bool multiline);
+
+/* How many bytes of s to show in a message: all of it up to max bytes,
+ * else the longest prefix of at most max that does not split a character. */
+size_t xf_utf8_prefix(const char *s, size_t max);
 
 #endif

@@ -183,30 +183,9 @@ static bool in_sorted(const long long *v, size_t n, long long x)
 	return v != NULL && n > 0 && bsearch(&x, v, n, sizeof(*v), cmp_ll) != NULL;
 }
 
-/* The caller's own scope for role (reviewer or approver), without the
- * admin shortcut. */
-static bool staff_has(const xf_principal *p, unsigned role, long long unit_id)
-{
-	if (role == XF_ROLE_REVIEWER)
-		return (p->roles & XF_ROLE_REVIEWER) &&
-		       in_sorted(p->review_units, p->nreview_units, unit_id);
-	return (p->roles & XF_ROLE_APPROVER) &&
-	       in_sorted(p->approve_units, p->napprove_units, unit_id);
-}
-
 static bool is_admin(const xf_principal *p)
 {
 	return (p->roles & XF_ROLE_ADMIN) != 0;
-}
-
-/* Characters of s when it is valid UTF-8 without control characters
- * (newline, carriage return and tab allowed when multiline); -1 otherwise. */
-static long text_chars(const char *s, bool multiline)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 || *p == 0x7f) && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
-			return -1;
-	return xf_utf8_chars(s);
 }
 
 static bool blank(const char *s)
@@ -217,36 +196,13 @@ static bool blank(const char *s)
 	return true;
 }
 
-static int show_len(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= KEY_SHOW_BYTES)
-		return (int)n;
-	n = KEY_SHOW_BYTES;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
-}
-
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* date_to - date_from + 1, or 0 when either is not a date. */
 static long long span_days(const char *from, const char *to)
 {
 	xf_date a, b;
 	if (from == NULL || to == NULL || xf_date_parse(from, &a) != 0 || xf_date_parse(to, &b) != 0)
 		return 0;
-	return days_from_civil(XF_DATE_YEAR(b), XF_DATE_MONTH(b), XF_DATE_DAY(b)) -
-	       days_from_civil(XF_DATE_YEAR(a), XF_DATE_MONTH(a), XF_DATE_DAY(a)) + 1;
+	return xf_date_days(a, b) + 1;
 }
 
 /* Moves the messages of from into to. */
@@ -410,8 +366,8 @@ static int act_load(xf_store *s, long long id, act *a, xf_errs *errs)
 static int act_visible(xf_store *s, const xf_principal *who, const act *a, xf_errs *errs)
 {
 	if (is_admin(who) || a->applicant == who->user_id ||
-	    staff_has(who, XF_ROLE_REVIEWER, a->f.unit_id) ||
-	    staff_has(who, XF_ROLE_APPROVER, a->f.unit_id))
+	    xf_principal_heads_unit(who, XF_ROLE_REVIEWER, a->f.unit_id) ||
+	    xf_principal_heads_unit(who, XF_ROLE_APPROVER, a->f.unit_id))
 		return 0;
 	if (!is(a->status, "approved") || who->person_id <= 0)
 		return 1;
@@ -473,7 +429,7 @@ static bool organiser(const xf_principal *who, const act *a)
 static int step_who(const xf_principal *who, const act *a, int step, why *w)
 {
 	long long unit = step == A_REVIEW ? a->f.unit_id : a->root_id;
-	if (!staff_has(who, XF_ROLE_APPROVER, unit)) {
+	if (!xf_principal_heads_unit(who, XF_ROLE_APPROVER, unit)) {
 		*w = step == A_REVIEW ? (why){"只有分管该单位的审批人可以", "该活动"}
 				      : (why){"该活动需由主要领导（审批范围包含整个单位的审批人）", ""};
 		return XF_ACT_FORBIDDEN;
@@ -540,7 +496,7 @@ static int act_check(const xf_principal *who, const act *a, int action, xf_errs 
 		}
 		break;
 	case A_RECORDS:
-		if (!is_admin(who) && !staff_has(who, XF_ROLE_APPROVER, a->f.unit_id)) {
+		if (!is_admin(who) && !xf_principal_heads_unit(who, XF_ROLE_APPROVER, a->f.unit_id)) {
 			rc = XF_ACT_FORBIDDEN;
 			w = (why){"只有管理员或分管该单位的审批人可以为该活动", ""};
 		} else if (!is(st, "approved")) {
@@ -681,7 +637,7 @@ static void parse_field(int fi, const cJSON *v, form *nv, xf_errs *errs)
 		return;
 	}
 	const char *t = v->valuestring;
-	long chars = text_chars(t, fields[fi].multiline);
+	long chars = xf_utf8_text_chars(t, fields[fi].multiline);
 	if (chars < 0) {
 		xf_errs_add(errs, "%s: %s含有无效字符", key, label);
 		return;
@@ -732,7 +688,7 @@ static int parse_form(const char *json, size_t len, form *nv, bool given[F_COUNT
 			if (strcmp(m->string, fields[i].key) == 0)
 				fi = i;
 		if (fi < 0) {
-			xf_errs_add(errs, "%.*s: 未知字段", show_len(m->string), m->string);
+			xf_errs_add(errs, "%.*s: 未知字段", (int)xf_utf8_prefix(m->string, KEY_SHOW_BYTES), m->string);
 			continue;
 		}
 		if (given[fi]) {
@@ -757,7 +713,7 @@ static int check_unit(xf_store *s, const xf_principal *who, long long unit_id, x
 	if (f < 0)
 		return -1;
 	/* Out of scope reads as missing: nothing is told of other units. */
-	if (f == 1 || !(is_admin(who) || staff_has(who, XF_ROLE_REVIEWER, unit_id)))
+	if (f == 1 || !(is_admin(who) || xf_principal_heads_unit(who, XF_ROLE_REVIEWER, unit_id)))
 		xf_errs_add(errs, "unit_id: 单位 %lld 不存在", unit_id);
 	return 0;
 }
@@ -796,7 +752,7 @@ static int check_form(xf_store *s, const form *f, int *year, xf_errs *errs)
 	int i = xf_policy_item(p, f->text[F_ITEM]);
 	if (i < 0 || p->items[i].per == XF_PER_METRIC) {
 		xf_errs_add(errs, "item: \"%.*s\" 不是 %d 年度学分办法 %s 中可登记记录的学分项目",
-			    show_len(f->text[F_ITEM]), f->text[F_ITEM], *year, p->id);
+			    (int)xf_utf8_prefix(f->text[F_ITEM], KEY_SHOW_BYTES), f->text[F_ITEM], *year, p->id);
 		goto out;
 	}
 	const xf_item *it = &p->items[i];
@@ -825,7 +781,7 @@ static int check_form(xf_store *s, const form *f, int *year, xf_errs *errs)
 				    it->key, allowed);
 		else
 			xf_errs_add(errs, "level: 级别 \"%.*s\" 不适用于学分项目 %s，应为 %s 之一",
-				    show_len(lv), lv, it->key, allowed);
+				    (int)xf_utf8_prefix(lv, KEY_SHOW_BYTES), lv, it->key, allowed);
 	}
 out:
 	xf_policy_free(owned);
@@ -1166,7 +1122,7 @@ static int check_note(const char *key, const char *label, const char *t, bool re
 		}
 		return 0;
 	}
-	long n = text_chars(t, true);
+	long n = xf_utf8_text_chars(t, true);
 	if (n < 0) {
 		xf_errs_add(errs, "%s: %s含有无效字符", key, label);
 		return -1;
@@ -1521,7 +1477,7 @@ static int check_query(const xf_activity_query *q, xf_errs *errs)
 				    "rejected、withdrawn 之一");
 	}
 	if (q->q) {
-		long n = text_chars(q->q, false);
+		long n = xf_utf8_text_chars(q->q, false);
 		if (n < 0)
 			xf_errs_add(errs, "q: 搜索词含有无效字符");
 		else if (n > Q_MAX_CHARS)
@@ -1652,8 +1608,8 @@ out:
  * the activity's unit. */
 static bool sees_attendance(const xf_principal *who, const act *a)
 {
-	return organiser(who, a) || staff_has(who, XF_ROLE_REVIEWER, a->f.unit_id) ||
-	       staff_has(who, XF_ROLE_APPROVER, a->f.unit_id);
+	return organiser(who, a) || xf_principal_heads_unit(who, XF_ROLE_REVIEWER, a->f.unit_id) ||
+	       xf_principal_heads_unit(who, XF_ROLE_APPROVER, a->f.unit_id);
 }
 
 int xf_activity_attendance_json(xf_store *s, const xf_principal *who, long long id, FILE *f,

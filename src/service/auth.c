@@ -1217,8 +1217,13 @@ bool xf_principal_has_unit(const xf_principal *p, unsigned role, long long unit_
 {
 	if (p == NULL)
 		return false;
-	if (p->roles & XF_ROLE_ADMIN)
-		return true;
+	return (p->roles & XF_ROLE_ADMIN) || xf_principal_heads_unit(p, role, unit_id);
+}
+
+bool xf_principal_heads_unit(const xf_principal *p, unsigned role, long long unit_id)
+{
+	if (p == NULL)
+		return false;
 	if (role == XF_ROLE_REVIEWER && (p->roles & XF_ROLE_REVIEWER))
 		return in_sorted(p->review_units, p->nreview_units, unit_id);
 	if (role == XF_ROLE_APPROVER && (p->roles & XF_ROLE_APPROVER))

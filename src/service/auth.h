@@ -139,6 +139,11 @@ typedef struct xf_principal {
  * approver); admins have every unit. */
 bool xf_principal_has_unit(const xf_principal *p, unsigned role, long long unit_id);
 
+/* The same without the admin shortcut: unit_id is among the units the
+ * caller holds role (reviewer or approver) for. Reviewing and approving
+ * go by this: an admin sees everything but acts only on units they head. */
+bool xf_principal_heads_unit(const xf_principal *p, unsigned role, long long unit_id);
+
 /* A session's last_seen is written at most this often (seconds). */
 #define XF_SESSION_REFRESH_S 60
 

@@ -109,21 +109,6 @@ static xf_date today(void)
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-static bool in_sorted(const long long *v, size_t n, long long x)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] == x)
-			return true;
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 const char *xf_claim_clip(const char *s, size_t max, char *buf, size_t size)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -497,13 +482,7 @@ int xf_claim_row_load(xf_store *s, long long id, xf_claim_row *r, xf_errs *errs)
 
 bool xf_claim_has_role_unit(const xf_principal *who, unsigned role, long long unit_id)
 {
-	if (who == NULL || !(who->roles & role) || unit_id <= 0)
-		return false;
-	if (role == XF_ROLE_REVIEWER)
-		return in_sorted(who->review_units, who->nreview_units, unit_id);
-	if (role == XF_ROLE_APPROVER)
-		return in_sorted(who->approve_units, who->napprove_units, unit_id);
-	return false;
+	return unit_id > 0 && xf_principal_heads_unit(who, role, unit_id);
 }
 
 bool xf_claim_is_claimant(const xf_principal *who, const xf_claim_row *r)

@@ -122,35 +122,12 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* Characters in s when it is valid UTF-8 without control characters;
- * -1 otherwise. */
-static long utf8_chars(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return -1;
-	return xf_utf8_chars(s);
-}
-
 static bool blank(const char *s)
 {
 	for (; *s; s++)
 		if (*s != ' ' && *s != '\t')
 			return false;
 	return true;
-}
-
-/* How many bytes of s to show (at most KEY_SHOW_BYTES, never splitting a
- * UTF-8 character). */
-static int show_len(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= KEY_SHOW_BYTES)
-		return (int)n;
-	n = KEY_SHOW_BYTES;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
 }
 
 /* What a failed bind says here (xf_query's default is "内存不足"). */
@@ -360,7 +337,7 @@ static int check_query(const xf_people_query *q, xf_errs *errs)
 	if (q->unit_id < 0)
 		xf_errs_add(errs, "unit_id: 单位编号应为正整数");
 	if (q->q) {
-		long n = utf8_chars(q->q);
+		long n = xf_utf8_text_chars(q->q, false);
 		if (n < 0)
 			xf_errs_add(errs, "q: 搜索词含有无效字符");
 		else if (n > Q_MAX_CHARS)
@@ -643,7 +620,7 @@ static void check_field(int fi, const cJSON *v, pvals *nv, xf_errs *errs)
 		return;
 	}
 	const char *t = v->valuestring;
-	long chars = utf8_chars(t);
+	long chars = xf_utf8_text_chars(t, false);
 	if (chars < 0) {
 		xf_errs_add(errs, "%s: %s含有无效字符", key, label);
 		return;
@@ -836,7 +813,7 @@ int xf_people_update(xf_store *s, const xf_unit_scope *scope, long long person_i
 			if (strcmp(m->string, field_keys[i]) == 0)
 				fi = i;
 		if (fi < 0) {
-			xf_errs_add(errs, "%.*s: 未知字段", show_len(m->string), m->string);
+			xf_errs_add(errs, "%.*s: 未知字段", (int)xf_utf8_prefix(m->string, KEY_SHOW_BYTES), m->string);
 			continue;
 		}
 		if (given[fi]) {
@@ -967,7 +944,7 @@ static void check_periods(const cJSON *arr, xf_period_row *rows, size_t *n, xf_e
 			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 				known = known || strcmp(m->string, keys[k]) == 0;
 			if (!known)
-				xf_errs_add(errs, "periods[%zu].%.*s: 未知字段", i, show_len(m->string),
+				xf_errs_add(errs, "periods[%zu].%.*s: 未知字段", i, (int)xf_utf8_prefix(m->string, KEY_SHOW_BYTES),
 					    m->string);
 		}
 		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(el, "kind");

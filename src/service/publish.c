@@ -69,20 +69,6 @@ static int internal(xf_errs *errs)
 	return -1;
 }
 
-const char *xf_date_text(xf_date d, char buf[11])
-{
-	unsigned y = (unsigned)XF_DATE_YEAR(d) % 10000u, m = (unsigned)XF_DATE_MONTH(d) % 100u,
-		 day = (unsigned)XF_DATE_DAY(d) % 100u;
-	const unsigned digits[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10,
-				    m / 10, m % 10, day / 10, day % 10};
-	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-	for (int i = 0; i < 8; i++)
-		buf[at[i]] = (char)('0' + digits[i]);
-	buf[4] = buf[7] = '-';
-	buf[10] = '\0';
-	return buf;
-}
-
 xf_date xf_today(void)
 {
 	time_t now = xf_clock_now();
@@ -96,37 +82,6 @@ xf_date xf_quarter_end(int year, int quarter)
 {
 	int m = quarter * 3;
 	return year * 10000 + m * 100 + xf_days_in_month(year, m);
-}
-
-static xf_date next_day(xf_date d)
-{
-	int y = XF_DATE_YEAR(d), m = XF_DATE_MONTH(d), day = XF_DATE_DAY(d);
-	if (day < xf_days_in_month(y, m))
-		return d + 1;
-	if (m < 12)
-		return y * 10000 + (m + 1) * 100 + 1;
-	return (y + 1) * 10000 + 101;
-}
-
-static xf_date prev_day(xf_date d)
-{
-	int y = XF_DATE_YEAR(d), m = XF_DATE_MONTH(d), day = XF_DATE_DAY(d);
-	if (day > 1)
-		return d - 1;
-	if (m > 1)
-		return y * 10000 + (m - 1) * 100 + xf_days_in_month(y, m - 1);
-	return (y - 1) * 10000 + 1231;
-}
-
-/* Characters of s when it is valid UTF-8 without control characters
- * (newlines and tabs allowed when multiline); -1 otherwise. */
-static long text_chars(const char *s, bool multiline)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) ||
-		    *p == 0x7f)
-			return -1;
-	return xf_utf8_chars(s);
 }
 
 static bool blank(const char *s)
@@ -265,7 +220,7 @@ static int line_figures(runner *rn, const xf_policy *p, int year, const xf_input
 			xf_date from, xf_date to, figures *fg)
 {
 	fg->categories = NULL;
-	if (xf_assess_asof(p, year, in, prev_day(from), &rn->buf, &rn->scratch, &rn->r, NULL) != 0)
+	if (xf_assess_asof(p, year, in, xf_date_prev(from), &rn->buf, &rn->scratch, &rn->r, NULL) != 0)
 		return -1;
 	double before = total_of(&rn->r);
 	if (xf_assess_asof(p, year, in, to, &rn->buf, &rn->scratch, &rn->r, NULL) != 0)
@@ -502,7 +457,7 @@ static int window_of(xf_store *s, xf_date today, xf_date *start, xf_date *end, x
 	int rc = -1;
 	if (xf_calendar_window_end(cal, today, XF_PUBLISH_DAYS, end, errs) != 0)
 		goto out; /* names the year without a calendar */
-	for (xf_date d = today; d <= *end; d = next_day(d))
+	for (xf_date d = today; d <= *end; d = xf_date_next(d))
 		if (xf_calendar_is_workday(cal, d, NULL)) {
 			*start = d;
 			rc = 0;
@@ -552,7 +507,7 @@ static int publish_check(const xf_publish_req *req, xf_date *from, xf_date *to, 
 		}
 	}
 	if (req->title != NULL) {
-		long n = text_chars(req->title, false);
+		long n = xf_utf8_text_chars(req->title, false);
 		if (n < 1 || n > TITLE_MAX_CHARS || blank(req->title)) {
 			xf_errs_add(errs, "title：应为 1 到 %d 个字符（不含控制字符）", TITLE_MAX_CHARS);
 			return -1;
@@ -756,7 +711,7 @@ static int workdays_left(const xf_calendar *cal, const pub *p, xf_date today)
 	    xf_date_parse(p->window_end, &end) != 0)
 		return -1;
 	int n = 0;
-	for (xf_date d = today; d <= end; d = next_day(d))
+	for (xf_date d = today; d <= end; d = xf_date_next(d))
 		n += xf_calendar_is_workday(cal, d, NULL);
 	return n;
 }
@@ -961,7 +916,7 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 		goto out;
 	}
 	const char *search = q && q->q && *q->q ? q->q : NULL;
-	if (search && (text_chars(search, false) < 0 || xf_utf8_chars(search) > Q_MAX_CHARS)) {
+	if (search && (xf_utf8_text_chars(search, false) < 0 || xf_utf8_chars(search) > Q_MAX_CHARS)) {
 		xf_errs_add(errs, "q：搜索词应为不超过 %d 个字符的文本", Q_MAX_CHARS);
 		goto out;
 	}
@@ -1289,7 +1244,7 @@ int xf_objection_lodge(xf_store *s, const xf_principal *who, long long publicati
 		rc = XF_PUB_FORBIDDEN;
 		goto out;
 	}
-	long n = text ? text_chars(text, true) : -1;
+	long n = text ? xf_utf8_text_chars(text, true) : -1;
 	if (n < 1 || n > TEXT_MAX_CHARS || blank(text)) {
 		xf_errs_add(errs, "text：异议内容应为 1 到 %d 个字符", TEXT_MAX_CHARS);
 		goto out;
@@ -1508,7 +1463,7 @@ static int rec_apply(rec *r, const cJSON *fields, const char *at, xf_errs *errs)
 		case F_TEXT:
 		case F_DATE: {
 			xf_date d;
-			long n = cJSON_IsString(f) ? text_chars(f->valuestring, false) : -1;
+			long n = cJSON_IsString(f) ? xf_utf8_text_chars(f->valuestring, false) : -1;
 			if (n < 1 || n > FIELD_TEXT_MAX || blank(f->valuestring)) {
 				xf_errs_add(errs, "%s.%s：应为 1 到 %d 个字符的文本", at, k, FIELD_TEXT_MAX);
 				bad = 1;
@@ -1676,7 +1631,7 @@ static int resolve_parse(const cJSON *o, resolve_req *rq, xf_errs *errs)
 		return -1;
 	}
 	rq->upheld = strcmp(d->valuestring, "upheld") == 0;
-	long n = cJSON_IsString(reason) ? text_chars(reason->valuestring, true) : -1;
+	long n = cJSON_IsString(reason) ? xf_utf8_text_chars(reason->valuestring, true) : -1;
 	if (n < 1 || n > REASON_MAX_CHARS || blank(reason->valuestring)) {
 		xf_errs_add(errs, "reason：处理理由应为 1 到 %d 个字符", REASON_MAX_CHARS);
 		bad = 1;
@@ -2362,7 +2317,7 @@ static int export_line(xf_store *s, book *b, const pub *pb, xf_date from, xf_dat
 	if (more != 1)
 		goto fail;
 	/* the day before the period: where the metric items stood */
-	if (xf_assess_asof(p, pb->year, &l.in, prev_day(from), &rn.buf, &rn.scratch, &rn.r, NULL) != 0)
+	if (xf_assess_asof(p, pb->year, &l.in, xf_date_prev(from), &rn.buf, &rn.scratch, &rn.r, NULL) != 0)
 		goto fail;
 	item_shares(p, &rn.r, share_from);
 	if (xf_assess_asof(p, pb->year, &l.in, to, &rn.buf, &rn.scratch, &rn.r, &t) != 0 || t.oom)

@@ -201,7 +201,5 @@ xf_date xf_quarter_end(int year, int quarter);
 /* Today by the server's clock (local time), as a date. */
 xf_date xf_today(void);
 
-/* "YYYY-MM-DD" of a date into buf (11 bytes). */
-const char *xf_date_text(xf_date d, char buf[11]);
 
 #endif

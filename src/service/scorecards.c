@@ -67,19 +67,6 @@ static bool unit_in_scope(const xf_unit_scope *sc, long long unit_id)
 	return bsearch(&unit_id, sc->units, sc->nunits, sizeof(*sc->units), cmp_ll) != NULL;
 }
 
-/* How many bytes of s to show (at most KEY_SHOW_BYTES, never splitting a
- * UTF-8 character). */
-static int show_len(const char *s)
-{
-	size_t n = strlen(s);
-	if (n <= KEY_SHOW_BYTES)
-		return (int)n;
-	n = KEY_SHOW_BYTES;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return (int)n;
-}
-
 /* A score or a maximum for a sentence: at most 2 decimals, no trailing
  * zeros ("7", "6.5"). */
 static const char *fmt_num(double v, char buf[32])
@@ -340,7 +327,7 @@ static void only_fields(const cJSON *root, const char *const *allowed, xf_errs *
 		for (size_t i = 0; allowed[i] && !ok; i++)
 			ok = strcmp(m->string, allowed[i]) == 0;
 		if (!ok)
-			xf_errs_add(errs, "未知字段 %.*s", show_len(m->string), m->string);
+			xf_errs_add(errs, "未知字段 %.*s", (int)xf_utf8_prefix(m->string, KEY_SHOW_BYTES), m->string);
 	}
 }
 
@@ -368,7 +355,7 @@ static void parse_lines(const xf_policy *p, const cJSON *lines, change *ch, xf_e
 		int k = xf_policy_line(p, key);
 		char a[32], b[32];
 		if (k < 0) {
-			xf_errs_add(errs, "评分表中没有 %.*s 这一项", show_len(key), key);
+			xf_errs_add(errs, "评分表中没有 %.*s 这一项", (int)xf_utf8_prefix(key, KEY_SHOW_BYTES), key);
 			continue;
 		}
 		if (ch->given[k]) {

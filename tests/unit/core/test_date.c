@@ -78,6 +78,30 @@ static void test_days_in_month(void **state)
 	assert_int_equal(xf_days_in_month(2025, 13), 0);
 }
 
+/* Day steps across months, years and 29 February; day counts; the text. */
+static void test_date_steps(void **state)
+{
+	(void)state;
+	static const struct {
+		xf_date d, next, prev;
+	} steps[] = {
+		{20250926, 20250927, 20250925}, {20250930, 20251001, 20250929},
+		{20251231, 20260101, 20251230}, {20260101, 20260102, 20251231},
+		{20240228, 20240229, 20240227}, {20240301, 20240302, 20240229},
+		{20250301, 20250302, 20250228},
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		assert_int_equal(xf_date_next(steps[i].d), steps[i].next);
+		assert_int_equal(xf_date_prev(steps[i].d), steps[i].prev);
+	}
+	assert_int_equal(xf_date_days(20250926, 20250926), 0);
+	assert_int_equal(xf_date_days(20250926, 20251009), 13);
+	assert_int_equal(xf_date_days(20240101, 20250101), 366);
+	assert_int_equal(xf_date_days(20251009, 20250926), -13);
+	char buf[11];
+	assert_string_equal(xf_date_text(20260105, buf), "2026-01-05");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +109,7 @@ int main(void)
 		cmocka_unit_test(test_month_parse),
 		cmocka_unit_test(test_monthset),
 		cmocka_unit_test(test_days_in_month),
+		cmocka_unit_test(test_date_steps),
 	};
 	return cmocka_run_group_tests_name("core/date", tests, NULL, NULL);
 }

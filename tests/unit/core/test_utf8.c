@@ -1,0 +1,46 @@
+/* utf8: the text checks shared by the form fields (xf_utf8_text_chars) and
+ * the bounded names in messages (xf_utf8_prefix). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/utf8.h"
+
+static void test_text_chars(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool multiline;
+		long want;
+	} cases[] = {
+		{"", false, 0},           {"学习强国", false, 4},   {"a b", false, 3},
+		{"a\nb", false, -1},      {"a\nb", true, 3},        {"a\r\n\tb", true, 5},
+		{"a\x01" "b", true, -1},  {"a\x7f", true, -1},      {"\xe5\xad", false, -1},
+		{"\xc0\xaf", true, -1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(xf_utf8_text_chars(cases[i].s, cases[i].multiline), cases[i].want);
+}
+
+static void test_prefix(void **state)
+{
+	(void)state;
+	assert_int_equal(xf_utf8_prefix("abc", 64), 3);
+	assert_int_equal(xf_utf8_prefix("abcdef", 4), 4);
+	/* 学 is 3 bytes: 4 bytes of "学学" keep only the first. */
+	assert_int_equal(xf_utf8_prefix("学学", 4), 3);
+	assert_int_equal(xf_utf8_prefix("学学", 2), 0);
+	assert_int_equal(xf_utf8_prefix("学学", 6), 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_chars),
+		cmocka_unit_test(test_prefix),
+	};
+	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
+}
