@@ -25,6 +25,7 @@
 #define MAX_SUGGESTIONS 3
 #define NOT_MET_MAX 500       /* not_met entries listed; the rest counted */
 #define AWARD_LIST_MAX 500    /* award candidates listed; the rest counted */
+#define TREND_METRICS 4       /* monthly trends kept for a policy's first metrics */
 #define RANKING_DEFAULT 20
 #define RANKING_MAX 1000
 #define TEXT_MAX 2048         /* one explanation or one missing sentence */
@@ -1460,6 +1461,11 @@ typedef struct summary {
 	long long grades[64];
 	double cat_sum[XF_MAX_CATEGORIES];
 	double total_sum, final_sum, growth_sum;
+	/* Monthly trend of each metric (学习强国 growth points): the year's
+	 * increments summed per month, and how many people reported one. */
+	double month_sum[TREND_METRICS][12];
+	long long month_reported[TREND_METRICS][12];
+	int year;
 	top ranking, awards;
 	entry *not_met_list;
 	size_t nnot_met;
@@ -1524,6 +1530,14 @@ static int summary_add(summary *sm, xf_load *l, const xf_result *r)
 	if (p->has_groups &&
 	    note_branch(sm, l->person.unit, xf_stmt_text(xf_load_people(l), 7)) != 0)
 		return -1;
+	for (size_t i = 0; i < l->in.nmetrics; i++) {
+		const xf_metric *m = &l->in.metrics[i];
+		if (m->year == sm->year && m->metric >= 0 && m->metric < TREND_METRICS &&
+		    m->month >= 1 && m->month <= 12) {
+			sm->month_sum[m->metric][m->month - 1] += m->value;
+			sm->month_reported[m->metric][m->month - 1]++;
+		}
+	}
 	if (r->exempt) {
 		sm->exempt++;
 		return 0;
@@ -1578,6 +1592,39 @@ static void write_ratio(xf_jw *w, const char *key, long long a, long long b, dou
 		xf_jw_knum(w, key, xf_round2((double)a * scale / (double)b));
 	else
 		xf_jw_knull(w, key);
+}
+
+/* "metrics": each metric's months, January to December: the sum of the
+ * increments, how many reported one, and the average over all members (a
+ * month without a value counts as 0, as the policies count it). */
+static void write_trends(xf_jw *w, const summary *sm)
+{
+	const xf_policy *p = sm->p;
+	if (p->nmetrics == 0)
+		return;
+	xf_jw_key(w, "metrics");
+	xf_jw_arr(w);
+	for (int k = 0; k < p->nmetrics && k < TREND_METRICS; k++) {
+		xf_jw_obj(w);
+		xf_jw_kstr(w, "key", p->metrics[k]);
+		xf_jw_key(w, "months");
+		xf_jw_arr(w);
+		for (int m = 0; m < 12; m++) {
+			xf_jw_obj(w);
+			xf_jw_kint(w, "month", m + 1);
+			xf_jw_knum(w, "total", xf_round2(sm->month_sum[k][m]));
+			xf_jw_kint(w, "reported", sm->month_reported[k][m]);
+			if (sm->members > 0)
+				xf_jw_knum(w, "average",
+					   xf_round2(sm->month_sum[k][m] / (double)sm->members));
+			else
+				xf_jw_knull(w, "average");
+			xf_jw_obj_end(w);
+		}
+		xf_jw_arr_end(w);
+		xf_jw_obj_end(w);
+	}
+	xf_jw_arr_end(w);
 }
 
 static void write_summary(xf_jw *w, summary *sm)
@@ -1638,6 +1685,7 @@ static void write_summary(xf_jw *w, summary *sm)
 		else
 			xf_jw_knull(w, "average_growth");
 	}
+	write_trends(w, sm);
 
 	xf_jw_key(w, "not_met");
 	xf_jw_arr(w);
@@ -1747,6 +1795,7 @@ static int unit_policy(xf_store *s, long long unit_id, int year, const char *ref
 	memset(&l, 0, sizeof(l));
 	memset(&res, 0, sizeof(res));
 	xf_scratch_init(&scratch);
+	sm.year = year;
 	sm.p = xf_load_policy(ref, &owned, errs);
 	if (sm.p == NULL)
 		goto out;

@@ -573,6 +573,49 @@ static void check_summary(const cJSON *pol, const cJSON *exp, const char *what)
 	}
 }
 
+/* The monthly trend of each metric of the policy: the case's increments
+ * of the year summed per month (zeros when it has none), the average over
+ * all members; policies without metrics have no "metrics". */
+static void check_trends(const cJSON *pol, const char *case_path, const char *what)
+{
+	cJSON *c = read_json(case_path);
+	const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(c, "metrics");
+	const cJSON *got = cJSON_GetObjectItemCaseSensitive(pol, "metrics");
+	if (got == NULL) {
+		assert_int_equal(cJSON_GetArraySize(metrics), 0);
+		cJSON_Delete(c);
+		return;
+	}
+	const cJSON *t;
+	int seen = 0;
+	cJSON_ArrayForEach(t, got) {
+		const char *key = get(t, "key")->valuestring;
+		assert_int_equal(cJSON_GetArraySize(get(t, "months")), 12);
+		for (int m = 1; m <= 12; m++) {
+			char month[24];
+			snprintf(month, sizeof(month), "%d-%02d", YEAR, m);
+			double sum = 0;
+			long reported = 0;
+			const cJSON *x;
+			cJSON_ArrayForEach(x, metrics)
+				if (strcmp(get(x, "metric")->valuestring, key) == 0 &&
+				    strcmp(get(x, "month")->valuestring, month) == 0) {
+					sum += num(x, "value");
+					reported++;
+				}
+			const cJSON *e = cJSON_GetArrayItem(get(t, "months"), m - 1);
+			assert_int_equal((long)num(e, "month"), m);
+			if (fabs(num(e, "total") - sum) > 1e-6 || (long)num(e, "reported") != reported ||
+			    fabs(num(e, "average") - round2(sum / num(pol, "members"))) > 1e-6)
+				fail_msg("%s: %s %s: total %g reported %ld expected", what, key, month,
+					 sum, reported);
+			seen += reported > 0;
+		}
+	}
+	assert_true((seen > 0) == (cJSON_GetArraySize(metrics) > 0));
+	cJSON_Delete(c);
+}
+
 /* Each case's people under one parent unit: the parent's summary counts
  * what the expected file says. */
 static void test_unit_summary_counts(void **state)
@@ -606,6 +649,8 @@ static void test_unit_summary_counts(void **state)
 			assert_string_equal(get(get(pol, "policy"), "id")->valuestring,
 					    get(exp, "policy")->valuestring);
 			check_summary(pol, exp, cases[c]);
+			snprintf(path, sizeof(path), "%s.case.json", cases[c]);
+			check_trends(pol, path, cases[c]);
 			cJSON_Delete(j);
 			/* A limit of 2 keeps 2 (ties at the edge are cut). */
 			j = view(s, true, id_of(s, "units", "org"), YEAR, false, 2, 0, NULL, 0);

@@ -382,6 +382,10 @@ describe('学习强国 by 党支部 (xxqg-branch)', () => {
     assert.equal(rows[0][2], summary.quarters[0].bottom.map((c) => names[c] || c).join('、'))
     assert.ok(await quarters.isVisible())
     assert.match(await page.textContent('[data-test=summary]'), /支部汇总/)
+    // The monthly growth trend, as a line, since the case has monthly values.
+    assert.ok(summary.metrics[0].months.some((m) => m.reported > 0))
+    await page.waitForSelector('[data-test=trend] canvas')
+    assert.match(await page.textContent('[data-test=trend]'), /学习强国月度增长趋势/)
     await page.waitForTimeout(600)
     await assertFits(page)
     await shot(page, '18-xxqg-branch')

@@ -93,6 +93,45 @@ export function branchOption(branches) {
   }
 }
 
+export const METRIC_NAMES = { xxqg: '学习强国' }
+
+/** The metrics of a summary's policy that have any value this year. */
+export function trendsWithData(policy) {
+  return (policy.metrics || []).filter((m) => m.months.some((x) => x.reported > 0))
+}
+
+/**
+ * Line of a metric's monthly growth (学习强国 成长积分): the average per
+ * member each month (a month without a value counts 0), the month's sum
+ * and how many reported in the tooltip.
+ */
+export function trendOption(metric) {
+  const months = metric.months
+  return {
+    grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (items) => {
+        const m = months[items[0].dataIndex]
+        return `${m.month}月<br/>人均增长 ${fmtCredits(m.average)} 分<br/>合计 ${fmtCredits(m.total)} 分（${m.reported} 人有数据）`
+      },
+    },
+    xAxis: { type: 'category', boundaryGap: false, data: months.map((m) => `${m.month}月`) },
+    yAxis: { type: 'value', name: '人均积分' },
+    series: [
+      {
+        type: 'line',
+        smooth: false,
+        symbolSize: 6,
+        data: months.map((m) => (m.average === null ? null : Math.round(m.average * 10) / 10)),
+        itemStyle: { color: '#c8102e' },
+        areaStyle: { opacity: 0.08 },
+        label: { show: true, position: 'top', formatter: (p) => fmtCredits(p.value) },
+      },
+    ],
+  }
+}
+
 /** The units of a tree (GET /units) as a flat list with depth, for lookups. */
 export function flattenUnits(tree, depth = 0, out = []) {
   for (const u of tree || []) {

@@ -2,7 +2,7 @@ import { expect, test, vi } from 'vitest'
 import { parseCsv, csvObjects } from '@/utils/csv.js'
 import { buildUrl, dispositionName } from '@/api/client.js'
 import { itemValue, policyTable, textSections, isTableRow, sectionTable } from '@/utils/policy.js'
-import { completionOption, gradePieOption, flattenUnits } from '@/utils/stats.js'
+import { completionOption, gradePieOption, flattenUnits, trendOption, trendsWithData } from '@/utils/stats.js'
 
 test('parseCsv: BOM, quotes, CRLF', () => {
   const rows = parseCsv('\ufeff姓名,备注\r\n"张,伟","说""好"""\r\n李四,\n')
@@ -93,6 +93,20 @@ test('chart options', () => {
   const met = gradePieOption({ grades: null, met: 8, not_met_count: 4, exempt: 0 })
   expect(met.series[0].data.map((d) => d.value)).toEqual([8, 4])
   expect(flattenUnits([{ id: 1, children: [{ id: 3, children: [] }] }]).map((u) => [u.id, u.depth])).toEqual([[1, 0], [3, 1]])
+})
+
+test('the monthly 学习强国 trend: a line of the average per member, shown only with data', () => {
+  const months = Array.from({ length: 12 }, (_, i) => ({ month: i + 1, total: 0, reported: 0, average: 0 }))
+  months[2] = { month: 3, total: 1410, reported: 2, average: 470.04 }
+  const metric = { key: 'xxqg', months }
+  const line = trendOption(metric)
+  expect(line.xAxis.data[0]).toBe('1月')
+  expect(line.series[0].type).toBe('line')
+  expect(line.series[0].data[2]).toBe(470)
+  expect(line.tooltip.formatter([{ dataIndex: 2 }])).toContain('合计 1410 分（2 人有数据）')
+  expect(trendsWithData({ metrics: [metric] })).toHaveLength(1)
+  expect(trendsWithData({ metrics: [{ key: 'xxqg', months: months.map((m) => ({ ...m, reported: 0 })) }] })).toHaveLength(0)
+  expect(trendsWithData({})).toHaveLength(0)
 })
 
 test('a failed prefetch is not served later; a new session drops prefetches', async () => {
