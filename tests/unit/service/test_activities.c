@@ -907,6 +907,23 @@ static void test_attendance_and_records(void **state)
 	free(buf);
 	assert_int_equal((int)cJSON_GetObjectItem(o, "listed")->valuedouble, 2);
 	assert_int_equal((int)cJSON_GetObjectItem(o, "given")->valuedouble, 1);
+	/* In unit code order (none last), then person code, as bytes: the
+	 * same order on both backends. */
+	const cJSON *it, *prev = NULL;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(o, "items")) {
+		const cJSON *pe = cJSON_GetObjectItem(it, "person");
+		if (prev) {
+			const cJSON *pp = cJSON_GetObjectItem(prev, "person");
+			const cJSON *u1 = cJSON_GetObjectItem(pp, "unit"), *u2 = cJSON_GetObjectItem(pe, "unit");
+			const char *c1 = cJSON_IsObject(u1) ? cJSON_GetObjectItem(u1, "code")->valuestring : NULL;
+			const char *c2 = cJSON_IsObject(u2) ? cJSON_GetObjectItem(u2, "code")->valuestring : NULL;
+			int by_unit = c1 && c2 ? strcmp(c1, c2) : (c1 ? -1 : 0) - (c2 ? -1 : 0);
+			assert_true(by_unit < 0 ||
+				    (by_unit == 0 && strcmp(cJSON_GetObjectItem(pp, "code")->valuestring,
+							    cJSON_GetObjectItem(pe, "code")->valuestring) < 0));
+		}
+		prev = it;
+	}
 	cJSON_Delete(o);
 	f = open_memstream(&buf, &len);
 	assert_int_equal(xf_activity_attendance_json(S, &P[MEMBER], id, f, &errs), XF_ACT_MISSING);
