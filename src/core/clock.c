@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/clock.h"
 
@@ -39,4 +40,25 @@ time_t xf_clock_now(void)
 	if (offset_file)
 		t += (time_t)file_offset();
 	return t;
+}
+
+const char *xf_clock_stamp(char out[32])
+{
+	pthread_once(&once, read_env);
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		ts.tv_sec = time(NULL);
+		ts.tv_nsec = 0;
+	}
+	time_t t = ts.tv_sec;
+	if (offset_file)
+		t += (time_t)file_offset();
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL) {
+		memcpy(out, "1970-01-01T00:00:00.000Z", 25);
+		return out;
+	}
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(ts.tv_nsec / 1000000) % 1000u);
+	return out;
 }

@@ -13,4 +13,9 @@
 /* Now, in Unix seconds, with the test offset when one is set. */
 time_t xf_clock_now(void);
 
+/* Now as the text the database keeps timestamps in, UTC to the
+ * millisecond ("2026-11-24T02:05:03.123Z", as SQLite's
+ * strftime('%Y-%m-%dT%H:%M:%fZ')), with the test offset. Returns out. */
+const char *xf_clock_stamp(char out[32]);
+
 #endif

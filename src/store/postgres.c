@@ -47,6 +47,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/clock.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -621,11 +622,13 @@ fail:
 static int pg_audit(void *h, const xf_audit_entry *e, xf_errs *errs)
 {
 	PGconn *c = ((pg_db *)h)->conn;
-	const char *params[5] = {e->actor, e->action, e->object, e->before, e->after};
+	char at[32];
+	const char *params[6] = {e->actor, e->action, e->object, e->before, e->after,
+				 xf_clock_stamp(at)};
 	PGresult *r = PQexecParams(c,
-				   "INSERT INTO audit_log (actor, action, object, before, after) "
-				   "VALUES ($1, $2, $3, $4, $5)",
-				   5, NULL, params, NULL, NULL, 0);
+				   "INSERT INTO audit_log (actor, action, object, before, after, at) "
+				   "VALUES ($1, $2, $3, $4, $5, $6)",
+				   6, NULL, params, NULL, NULL, 0);
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		result_error(c, r, errs, "写入审计日志");

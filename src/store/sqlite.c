@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "store/schema.h"
 #include "store/store.h"
 
@@ -316,14 +317,16 @@ static int lite_audit(void *h, const xf_audit_entry *e, xf_errs *errs)
 	sqlite3 *db = h;
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	char at[32];
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO audit_log (actor, action, object, before, after) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5)",
+			       "INSERT INTO audit_log (actor, action, object, before, after, at) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	if (bind_text_or_null(st, 1, e->actor) || bind_text_or_null(st, 2, e->action) ||
 	    bind_text_or_null(st, 3, e->object) || bind_text_or_null(st, 4, e->before) ||
-	    bind_text_or_null(st, 5, e->after) || sqlite3_step(st) != SQLITE_DONE)
+	    bind_text_or_null(st, 5, e->after) || bind_text_or_null(st, 6, xf_clock_stamp(at)) ||
+	    sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	rc = 0;
 	goto out;

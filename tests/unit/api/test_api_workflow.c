@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "../support/backends.h"
@@ -330,6 +331,19 @@ static void test_claim_to_archive(void **state)
 			fail_msg("no audit row %s", actions[i]);
 		ah_resp_free(&r);
 	}
+	/* Dated by the server's clock (moved here to the day after the
+	 * window), not the database's. */
+	char day[16];
+	time_t moved = utc(y, m, d + 1, 4);
+	struct tm tm;
+	strftime(day, sizeof(day), "%Y-%m-%d", gmtime_r(&moved, &tm));
+	ah_call(&C.srv, &auditor, "GET", "/api/v1/audit?action=publication.archive&per_page=1",
+		NULL, &r);
+	const cJSON *row = cJSON_GetArrayItem(ah_jget(r.json, "items"), 0);
+	assert_non_null(row);
+	if (strncmp(ah_jstr(row, "at"), day, 10) != 0)
+		fail_msg("publication.archive at %s, the server's day is %s", ah_jstr(row, "at"), day);
+	ah_resp_free(&r);
 }
 
 /* The import's check (dry_run=1): every bad row named, the counts of a
