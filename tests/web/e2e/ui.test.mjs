@@ -305,6 +305,10 @@ describe('管理员 (admin)', () => {
     const page = await as('admin')
     await page.goto(base() + 'people')
     await page.waitForSelector('[data-test=people] .el-table__body tr')
+    // 人员类别 by the names the policy gives them, not their keys.
+    await page.waitForSelector('[data-test=people] td:has-text("其他人员")')
+    const cells = await page.$$eval('[data-test=people] .el-table__body td', (tds) => tds.map((td) => td.textContent.trim()))
+    assert.ok(!cells.some((t) => ['staff', 'leader', 'section_head'].includes(t)), 'no role key shown as such')
     await page.fill('input[aria-label=搜索人员]', '测试甲')
     await Promise.all([page.waitForResponse((r) => r.url().includes('/api/v1/people?') && r.url().includes('q=')), page.click('button[type=submit]')])
     await page.waitForTimeout(200)

@@ -132,3 +132,27 @@ test('a failed prefetch is not served later; a new session drops prefetches', as
   expect(calls).toHaveLength(4)
   vi.unstubAllGlobals()
 })
+
+test('人员类别: role keys by their policy names, each policy asked for once', async () => {
+  const { rolesOf, policyRoles, roleLabel } = await import('@/composables/policyRoles.js')
+  const roles = [{ key: 'leader', name: '班子成员', required: 70 }, { key: 'staff', name: '其他人员', required: 50 }]
+  expect(rolesOf({ requirement: { roles } })).toEqual(roles)
+  expect(rolesOf({ requirement: null })).toEqual([])
+  expect(roleLabel(roles, 'staff')).toBe('其他人员')
+  expect(roleLabel(roles, 'intern')).toBe('intern')
+  expect(roleLabel([], null)).toBe('—')
+  const calls = []
+  vi.stubGlobal('fetch', async (url) => {
+    calls.push(url)
+    if (url.includes('broken')) return { ok: false, status: 500, text: async () => '{"error":{"code":"internal","message":"服务器内部错误"}}' }
+    return { ok: true, status: 200, text: async () => JSON.stringify({ id: 'bigdata-bureau', requirement: { roles } }) }
+  })
+  expect(await policyRoles('bigdata-bureau')).toEqual(roles)
+  expect(await policyRoles('bigdata-bureau')).toEqual(roles)
+  expect(calls.filter((u) => u.includes('bigdata-bureau'))).toHaveLength(1)
+  expect(await policyRoles('broken')).toEqual([])
+  expect(await policyRoles('broken')).toEqual([])
+  expect(calls.filter((u) => u.includes('broken'))).toHaveLength(2) // a failure is not kept
+  expect(await policyRoles(null)).toEqual([])
+  vi.unstubAllGlobals()
+})
