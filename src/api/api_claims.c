@@ -8,6 +8,7 @@
  * INVALID 422 with every problem, FORBIDDEN 403, CONFLICT 409 "conflict",
  * ARCHIVED 409 "archived", UNSUPPORTED 415 "unsupported_type". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -203,8 +204,8 @@ void api_evidence_upload(api_ctx *c)
 	long long id, file_id = 0;
 	if (!api_param_id(c, 0, &id))
 		return;
-	const char *dir = evidence_dir(c);
-	if (dir == NULL)
+	const char *dir = NULL; /* NULL: into the database */
+	if (!xf_config_evidence_in_db(&c->api->cfg, c->api->db_url) && (dir = evidence_dir(c)) == NULL)
 		return;
 	xf_errs errs;
 	xf_errs_init(&errs);
@@ -251,16 +252,21 @@ void api_evidence_get(api_ctx *c)
 	xf_errs errs;
 	xf_errs_init(&errs);
 	int rc = xf_evidence_find(c->store, c->who, id, &m, &errs);
-	const char *dir = rc == 0 ? evidence_dir(c) : NULL;
+	bool in_db = rc == 0 && strcmp(m.stored, XF_EVIDENCE_IN_DB) == 0;
+	const char *dir = rc == 0 && !in_db ? evidence_dir(c) : NULL;
 	int fd = -1;
 	size_t size = 0;
+	void *content = NULL;
 	if (rc != 0) {
 		fail(c, rc, &errs, NULL);
 		goto out;
 	}
-	if (dir == NULL)
+	if (in_db)
+		rc = xf_store_blob_get(c->store, m.sha256, &content, &size, &errs);
+	else if (dir == NULL)
 		goto out;
-	rc = xf_evidence_open(dir, m.stored, &fd, &size, &errs);
+	else
+		rc = xf_evidence_open(dir, m.stored, &fd, &size, &errs);
 	if (rc != 0 || (long long)size != m.size) {
 		if (rc == 1 || rc == 0)
 			xf_errs_add(&errs, "证明材料 %lld 的文件 %s 缺失或大小不符 (evidence file missing or "
@@ -286,7 +292,16 @@ void api_evidence_get(api_ctx *c)
 					     : "sandbox; frame-ancestors 'self'");
 		xf_res_header(c->res, "X-Frame-Options", "SAMEORIGIN");
 	}
-	xf_res_file(c->res, fd, size);
+	if (in_db) {
+		FILE *f = xf_res_stream(c->res);
+		if (f == NULL || fwrite(content, 1, size, f) != size) {
+			xf_errs_add(&errs, "内存不足，无法发送证明材料 (out of memory)");
+			api_internal(c, &errs);
+		}
+	} else {
+		xf_res_file(c->res, fd, size);
+	}
 out:
+	free(content);
 	xf_errs_cleanup(&errs);
 }

@@ -251,7 +251,7 @@ static void load_root(xf_yaml_ctx *y, const xf_yaml_node *root, xf_config *c)
 		"listen", "db", "threads", "web_root", "tls", "secure_cookies", "limits",
 		"session", "login", "password", "evidence", NULL,
 	};
-	static const char *const evidence[] = {"dir", NULL};
+	static const char *const evidence[] = {"store", "dir", NULL};
 	static const char *const tls[] = {"cert", "key", NULL};
 	static const char *const limits[] = {"json_body", "upload", "import", NULL};
 	static const char *const session[] = {"idle_minutes", "absolute_hours", NULL};
@@ -316,6 +316,20 @@ static void load_root(xf_yaml_ctx *y, const xf_yaml_node *root, xf_config *c)
 	s = get_section(y, root, "evidence", evidence);
 	if (s != NULL) {
 		size_t mark = xf_yaml_key(y, "evidence");
+		char *store = NULL;
+		if (get_str(y, s, "store", &store) == 1) {
+			size_t smark = xf_yaml_key(y, "store");
+			if (strcmp(store, "database") == 0)
+				c->evidence_store = XF_EVIDENCE_STORE_DATABASE;
+			else if (strcmp(store, "folder") == 0)
+				c->evidence_store = XF_EVIDENCE_STORE_FOLDER;
+			else
+				xf_yaml_err(y, xf_yaml_get(s, "store"),
+					    "应为 database（存入数据库）或 folder（存入 evidence.dir 目录） "
+					    "(expected database or folder)");
+			xf_yaml_pop(y, smark);
+		}
+		free(store);
 		char *dir = NULL;
 		if (get_str(y, s, "dir", &dir) == 1) {
 			const xf_yaml_node *v = xf_yaml_get(s, "dir");
@@ -451,6 +465,22 @@ int xf_config_evidence_dir(const xf_config *c, const char *db_url, char *out, si
 		return -1;
 	}
 	return 0;
+}
+
+bool xf_config_evidence_in_db(const xf_config *c, const char *db_url)
+{
+	if (c->evidence_store != XF_EVIDENCE_STORE_DEFAULT)
+		return c->evidence_store == XF_EVIDENCE_STORE_DATABASE;
+	xf_store_url u;
+	xf_errs errs;
+	xf_errs_init(&errs);
+	bool pg = false;
+	if (db_url && xf_store_url_parse(db_url, &u, &errs) == 0) {
+		pg = u.kind == XF_STORE_POSTGRES;
+		xf_store_url_cleanup(&u);
+	}
+	xf_errs_cleanup(&errs);
+	return pg;
 }
 
 void xf_config_cleanup(xf_config *c)

@@ -12,7 +12,7 @@
  *   session: {idle_minutes: 30, absolute_hours: 12}
  *   login: {max_failures: 5, lock_minutes: 15}
  *   password: {min_length: 8, min_classes: 3}
- *   evidence: {dir: PATH}          # where evidence files are kept
+ *   evidence: {store: database, dir: PATH}  # where evidence files are kept
  *
  * Sizes accept a plain number of bytes or KB/MB/GB (1024-based). */
 #ifndef XF_API_CONFIG_H
@@ -22,6 +22,13 @@
 #include <stddef.h>
 
 #include "core/errs.h"
+
+/* evidence.store: where the content of evidence files goes. */
+enum {
+	XF_EVIDENCE_STORE_DEFAULT = 0, /* database on PostgreSQL, folder on SQLite */
+	XF_EVIDENCE_STORE_FOLDER,      /* files under evidence.dir */
+	XF_EVIDENCE_STORE_DATABASE     /* the database's blobs table */
+};
 
 /* Paths kept inside xf_config itself (not allocated), so that a copy of
  * the struct (xf_api_new takes one) needs no deep copy of them. */
@@ -43,6 +50,7 @@ typedef struct xf_config {
 	int login_lock_s;         /* 15 min */
 	int password_min_length;  /* 8 */
 	int password_min_classes; /* 3 of: lower, upper, digit, other */
+	int evidence_store;       /* evidence.store: XF_EVIDENCE_STORE_* */
 	char evidence_dir[XF_CONFIG_PATH_MAX]; /* evidence.dir; "": the default below */
 	char config_dir[XF_CONFIG_PATH_MAX];   /* folder of the settings file read; "": none */
 } xf_config;
@@ -67,5 +75,12 @@ void xf_config_cleanup(xf_config *c);
  * fit out (size bytes). 0 and out filled otherwise. */
 int xf_config_evidence_dir(const xf_config *c, const char *db_url, char *out, size_t size,
 			   xf_errs *errs);
+
+/* Whether new evidence content goes into the database: evidence.store when
+ * set, else true for PostgreSQL — several `xuefen serve` processes on
+ * several machines then share the files — and false for SQLite (one
+ * machine; the files beside the database file). Files kept before under
+ * the folder are still read from it. */
+bool xf_config_evidence_in_db(const xf_config *c, const char *db_url);
 
 #endif

@@ -806,8 +806,12 @@ int xf_claim_evidence_add(xf_store *s, const xf_principal *who, long long claim_
 		goto out;
 	}
 	/* The content goes to disk first: a failed transaction leaves at most
-	 * an unused file, never a row without its content. */
-	if (xf_evidence_store(dir, data, len, sha, rel, errs) != 0) {
+	 * an unused file, never a row without its content. In the database it
+	 * goes in with the rows. */
+	if (dir == NULL) {
+		xf_evidence_sha256(data, len, sha);
+		snprintf(rel, sizeof(rel), "%s", XF_EVIDENCE_IN_DB);
+	} else if (xf_evidence_store(dir, data, len, sha, rel, errs) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -817,6 +821,8 @@ int xf_claim_evidence_add(xf_store *s, const xf_principal *who, long long claim_
 	}
 	long long now = now_s(), fid = 0;
 	rc = touch(s, &r, now, errs);
+	if (rc == 0 && dir == NULL && xf_store_blob_put(s, sha, data, len, errs) != 0)
+		rc = -1;
 	if (rc == 0 && xf_query_row(s,
 				    "INSERT INTO evidence_files (sha256, size, mime, name, stored,"
 				    " uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"

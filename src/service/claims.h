@@ -174,16 +174,18 @@ int xf_claims_batch_json(xf_store *s, const xf_principal *who, const char *json,
 
 /* Attaches an uploaded file to the caller's draft or rejected claim:
  * checks the content and the name (UNSUPPORTED with the reason), stores it
- * under dir (evidence.h), adds the rows (audited claim.evidence_add).
- * raw_name may be NULL. At most 20 files a claim. *file_id gets the id. */
+ * under dir (evidence.h) — or, when dir is NULL, in the database (blobs,
+ * in the same transaction as the rows) — and adds the rows (audited
+ * claim.evidence_add). raw_name may be NULL. At most 20 files a claim.
+ * *file_id gets the id. */
 int xf_claim_evidence_add(xf_store *s, const xf_principal *who, long long claim_id,
 			  const char *dir, const void *data, size_t len, const char *raw_name,
 			  long long *file_id, xf_errs *errs);
 
 /* Detaches a file from the caller's draft or rejected claim (audited
  * claim.evidence_delete, with the file's name and SHA-256); its row goes
- * too. The stored content stays on disk: another row may share it, and it
- * is kept for the audit. */
+ * too. The stored content stays (on disk or in the database): another row
+ * may share it, and it is kept for the audit. */
 int xf_claim_evidence_remove(xf_store *s, const xf_principal *who, long long claim_id,
 			     long long file_id, xf_errs *errs);
 

@@ -14,6 +14,11 @@
  *     fsync'd and renamed, so a reader never sees half a file and the same
  *     content is kept once.
  *
+ *   - Or, with `evidence.store: database` (the default on PostgreSQL), the
+ *     content goes into the database's blobs table under its SHA-256 and
+ *     the row's `stored` is XF_EVIDENCE_IN_DB; several `xuefen serve`
+ *     processes on several machines then share the files.
+ *
  * Nothing here touches the database: the claims service (claims.h) keeps
  * the rows. Functions return 0, or -1 with a Chinese message in errs. */
 #ifndef XF_SERVICE_EVIDENCE_H
@@ -39,6 +44,7 @@ typedef enum xf_evidence_type {
 #define XF_EVIDENCE_NAME_MAX 200 /* bytes of a sanitised name */
 #define XF_EVIDENCE_SHA_HEX 65   /* 64 hex digits and a NUL */
 #define XF_EVIDENCE_REL_MAX 72   /* "ab/" + 64 hex + NUL, rounded up */
+#define XF_EVIDENCE_IN_DB "db"   /* `stored` of content kept in the blobs table */
 
 /* What data[0..len) is by content. Reads nothing past len; never fails. */
 xf_evidence_type xf_evidence_sniff(const void *data, size_t len);

@@ -195,6 +195,17 @@
 	"CREATE INDEX records_claim ON records(claim_id);"                                 \
 	"CREATE INDEX records_activity ON records(activity);"
 
+/* 4: content kept in the database (xf_store_blob_put/get): evidence files
+ * when `evidence.store` is `database`, so that several `xuefen serve`
+ * processes on several machines share them. Keyed by the content's
+ * SHA-256 (hex), so the same content is kept once; BLOB is the dialect's
+ * binary type ("BLOB" / "BYTEA"). */
+#define XF_MIGRATION_4(INT, BLOB, WR)                                                       \
+	"CREATE TABLE blobs ("                                                             \
+	" key TEXT PRIMARY KEY,"                                                           \
+	" size " INT " NOT NULL,"                                                          \
+	" content " BLOB " NOT NULL)" WR ";"
+
 /* Whether (person, date) lies in an archived publication's period, for the
  * triggers: P is the person id expression, D the date expression. */
 #define XF_ARCHIVED_SQL(P, D)                                                              \

@@ -160,6 +160,8 @@ static const char *const migrations[] = {
 	XF_MIGRATION_3("INTEGER PRIMARY KEY", "INTEGER", "REAL", " WITHOUT ROWID")
 	SQLITE_ARCHIVE_TRIGGERS("records", "date")
 	SQLITE_ARCHIVE_TRIGGERS("metrics", "month || '-01'"),
+	/* 4: content kept in the database (evidence files; schema.h). */
+	XF_MIGRATION_4("INTEGER", "BLOB", " WITHOUT ROWID"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -332,6 +334,60 @@ static int lite_audit(void *h, const xf_audit_entry *e, xf_errs *errs)
 	goto out;
 fail:
 	db_error(db, errs, "写入审计日志");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int lite_blob_put(void *h, const char *key, const void *data, size_t len, xf_errs *errs)
+{
+	sqlite3 *db = h;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO blobs (key, size, content) VALUES (?1, ?2, ?3)",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)len) != SQLITE_OK ||
+	    sqlite3_bind_blob64(st, 3, len ? data : "", len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_DONE)
+		db_error(db, errs, "保存文件内容");
+	else
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int lite_blob_get(void *h, const char *key, void **data, size_t *len, xf_errs *errs)
+{
+	sqlite3 *db = h;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, step;
+	if (sqlite3_prepare_v2(db, "SELECT content FROM blobs WHERE key = ?1", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		db_error(db, errs, "读取文件内容");
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		rc = 1;
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		db_error(db, errs, "读取文件内容");
+		goto out;
+	}
+	const void *b = sqlite3_column_blob(st, 0);
+	size_t n = (size_t)sqlite3_column_bytes(st, 0);
+	*data = malloc(n ? n : 1);
+	if (*data == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		goto out;
+	}
+	if (n)
+		memcpy(*data, b, n);
+	*len = n;
+	rc = 0;
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -539,6 +595,8 @@ const xf_store_ops xf_store_sqlite_ops = {
 	.schema_version = lite_schema_version,
 	.migrate = lite_migrate,
 	.audit = lite_audit,
+	.blob_put = lite_blob_put,
+	.blob_get = lite_blob_get,
 	.audit_count = lite_audit_count,
 	.check = lite_check,
 	.change_token = lite_change_token,

@@ -285,6 +285,26 @@ int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs)
 	return s->ops->audit_count(s->db, n, errs);
 }
 
+int xf_store_blob_put(xf_store *s, const char *key, const void *data, size_t len,
+		      xf_errs *errs)
+{
+	if (s->ops->blob_put(s->db, key, data, len, errs) != 0) {
+		errs->internal = true;
+		return -1;
+	}
+	return 0;
+}
+
+int xf_store_blob_get(xf_store *s, const char *key, void **data, size_t *len, xf_errs *errs)
+{
+	*data = NULL;
+	*len = 0;
+	int rc = s->ops->blob_get(s->db, key, data, len, errs);
+	if (rc < 0)
+		errs->internal = true;
+	return rc;
+}
+
 int xf_store_change_token(xf_store *s, uint64_t *token, xf_errs *errs)
 {
 	if (s->ops->change_token == NULL)

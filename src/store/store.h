@@ -23,7 +23,7 @@
 #include "core/errs.h"
 
 /* The schema version this program speaks. */
-#define XF_SCHEMA_VERSION 3
+#define XF_SCHEMA_VERSION 4
 
 typedef struct xf_store xf_store;
 
@@ -83,6 +83,17 @@ int xf_store_audit(xf_store *s, const xf_audit_entry *e, xf_errs *errs);
 
 /* Counts the audit rows (for checks and tests). */
 int xf_store_audit_count(xf_store *s, long long *n, xf_errs *errs);
+
+/* Content kept in the database (table blobs, schema 4) by a key that
+ * names it (the SHA-256 hex of the content). put stores data unless the
+ * key is there already (same key, same content), inside the caller's
+ * transaction when one is open: 0 or -1. get gives a malloc'd copy in
+ * *data and *len (the caller frees it; a 0-byte blob still gets a
+ * non-NULL pointer): 0, 1 when there is no such key, -1 on error. Errors
+ * are the server's (errs->internal). */
+int xf_store_blob_put(xf_store *s, const char *key, const void *data, size_t len,
+		      xf_errs *errs);
+int xf_store_blob_get(xf_store *s, const char *key, void **data, size_t *len, xf_errs *errs);
 
 /* A number that changes whenever the database may have changed since the
  * last call on this connection: a commit by any connection, this one
@@ -155,6 +166,8 @@ typedef struct xf_store_ops {
 	int (*migrate)(void *db, int from, int to, xf_errs *errs);
 	int (*audit)(void *db, const xf_audit_entry *e, xf_errs *errs);
 	int (*audit_count)(void *db, long long *n, xf_errs *errs);
+	int (*blob_put)(void *db, const char *key, const void *data, size_t len, xf_errs *errs);
+	int (*blob_get)(void *db, const char *key, void **data, size_t *len, xf_errs *errs);
 	int (*check)(void *db, xf_errs *errs);
 	int (*change_token)(void *db, uint64_t *token, xf_errs *errs); /* NULL: cannot tell */
 	int (*reset)(const char *target, xf_errs *errs); /* tests: empty it all */

@@ -31,6 +31,7 @@
 
 #include "../support/backends.h"
 #include "api_harness.h"
+#include "store/query.h"
 
 #define PASSWORD "Claims-Test-2026"
 #define UPLOAD_LIMIT (64 * 1024)
@@ -39,6 +40,7 @@ static ah_server S;
 static int current_backend;
 static char evroot[64];  /* temporary folder of the evidence files */
 static char evdir[128];
+static bool in_db;       /* evidence.store: database (else folder) */
 static char day[16];     /* a date of the demo year, not after today */
 
 enum { C_CLAIMANT, C_OTHER, C_REV, C_REV_OUT, C_APP, C_ADMIN, C_AUDITOR, NC };
@@ -156,8 +158,12 @@ static int group_setup(void **state)
 	snprintf(evroot, sizeof(evroot), "/tmp/xuefen-apiclaims-XXXXXX");
 	assert_non_null(mkdtemp(evroot));
 	snprintf(evdir, sizeof(evdir), "%s/files", evroot);
+	/* Both places for the content: the folder on SQLite, the database on
+	 * PostgreSQL (each backend's default, said explicitly). */
+	in_db = backend_is_pg(b);
 	char config[256];
-	snprintf(config, sizeof(config), "evidence:\n  dir: %s\nlimits:\n  upload: 64KB\n", evdir);
+	snprintf(config, sizeof(config), "evidence:\n  store: %s\n  dir: %s\nlimits:\n  upload: 64KB\n",
+		 in_db ? "database" : "folder", evdir);
 	ah_server_start(&S, b->url, config);
 	snprintf(day, sizeof(day), "%04d-01-01", S.year);
 	static const char *const role[NC] = {"member", "member", "reviewer", NULL, "approver", "admin",
@@ -449,9 +455,25 @@ static bool is_hex(const char *s, size_t n)
 	return true;
 }
 
-/* The evidence folder holds only ab/<64 hex> files; returns how many. */
+/* How many contents are kept: the blobs in the database, and the folder
+ * empty; or the folder's files, only ab/<64 hex> ones. */
 static int check_store(void)
 {
+	if (in_db) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_store *st = xf_store_open(backends[current_backend].url, XF_STORE_OPEN, &errs);
+		assert_non_null(st);
+		long long n = -1;
+		assert_int_equal(xf_query_row(st, "SELECT COUNT(*) FROM blobs WHERE size >= $1", &errs,
+					      XF_IN(0LL), XF_OUT(&n)),
+				 0);
+		xf_store_close(st);
+		xf_errs_cleanup(&errs);
+		struct stat sb;
+		assert_true(stat(evdir, &sb) != 0); /* nothing went to a folder */
+		return (int)n;
+	}
 	DIR *d = opendir(evdir);
 	assert_non_null(d);
 	int files = 0;

@@ -122,6 +122,32 @@ static void test_full_file(void **state)
 	xf_config_cleanup(&c);
 }
 
+/* evidence.store: the database by default on PostgreSQL (several servers
+ * share it), the folder on SQLite; a setting decides whatever the
+ * database. */
+static void test_evidence_store(void **state)
+{
+	(void)state;
+	static const char *const pg = "postgresql://xuefen@db/xuefen", *const lite = "xuefen.db";
+	xf_config c;
+	xf_config_defaults(&c);
+	assert_true(xf_config_evidence_in_db(&c, pg));
+	assert_true(xf_config_evidence_in_db(&c, "postgres://db/x"));
+	assert_false(xf_config_evidence_in_db(&c, lite));
+	assert_false(xf_config_evidence_in_db(&c, "sqlite:data/x.db"));
+	assert_false(xf_config_evidence_in_db(&c, NULL));
+	xf_errs e;
+	xf_errs_init(&e);
+	assert_int_equal(load_text(&c, "evidence:\n  store: folder\n", &e), 0);
+	assert_false(xf_config_evidence_in_db(&c, pg));
+	assert_int_equal(load_text(&c, "evidence: {store: database, dir: /srv/files}\n", &e), 0);
+	assert_true(xf_config_evidence_in_db(&c, lite));
+	assert_string_equal(c.evidence_dir, "/srv/files");
+	assert_int_equal(xf_errs_count(&e), 0);
+	xf_errs_cleanup(&e);
+	xf_config_cleanup(&c);
+}
+
 /* Files that say nothing leave the defaults. */
 static void test_empty_files(void **state)
 {
@@ -237,6 +263,8 @@ static void test_errors(void **state)
 		{"login: {lock_minutes: 100000}\n", "1:23: login.lock_minutes: 应为"},
 		{"password:\n  min_length: 5\n", "2:15: password.min_length: 应为 6 到 128"},
 		{"password:\n  min_classes: 5\n", "2:16: password.min_classes: 应为 1 到 4"},
+		{"evidence:\n  store: disk\n", "2:10: evidence.store: 应为 database（存入数据库）或 folder"},
+		{"evidence: {store: 1}\n", "1:19: evidence.store: 应为"},
 		{"- listen\n", "1:1: (root): 应为映射"},
 		{"just text\n", "1:1: (root): 应为映射"},
 		{"listen: a\n\tthreads: 2\n", "2:1: (root): 不能使用制表符"},
@@ -342,6 +370,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_evidence_store),
 		cmocka_unit_test(test_empty_files),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_errors),

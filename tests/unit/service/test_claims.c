@@ -945,6 +945,42 @@ static void test_race(void **state)
 	}
 }
 
+/* Evidence kept in the database (dir NULL, evidence.store: database): the
+ * rows say so, the content is in blobs under its SHA-256, kept once for
+ * two people's same file; a refused file leaves nothing behind. */
+static void test_evidence_in_database(void **state)
+{
+	(void)state;
+	xf_errs errs;
+	xf_errs_init(&errs);
+	const char *pdf = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n%%EOF\n";
+	long long mine = claim_in(A_CLAIMANT, "draft"), theirs = claim_in(A_B1, "draft");
+	long long f1 = 0, f2 = 0, f3 = 0;
+	long long blobs = q_int("SELECT COUNT(*) FROM blobs WHERE key <> $1", 0LL);
+	step(0, xf_claim_evidence_add(F.s, who(A_CLAIMANT), mine, NULL, pdf, strlen(pdf), "证书.pdf",
+				      &f1, &errs), &errs, "add into the database");
+	step(0, xf_claim_evidence_add(F.s, who(A_B1), theirs, NULL, pdf, strlen(pdf), "copy.pdf", &f2,
+				      &errs), &errs, "the same content again");
+	xf_evidence_meta m;
+	step(0, xf_evidence_find(F.s, who(A_CLAIMANT), f1, &m, &errs), &errs, "find");
+	assert_string_equal(m.stored, XF_EVIDENCE_IN_DB);
+	char sha[XF_EVIDENCE_SHA_HEX];
+	xf_evidence_sha256(pdf, strlen(pdf), sha);
+	assert_string_equal(m.sha256, sha);
+	assert_int_equal(q_int("SELECT COUNT(*) FROM blobs WHERE key <> $1", 0LL), blobs + 1);
+	void *data;
+	size_t len;
+	step(0, xf_store_blob_get(F.s, sha, &data, &len, &errs), &errs, "the content");
+	assert_int_equal(len, strlen(pdf));
+	assert_memory_equal(data, pdf, len);
+	free(data);
+	/* Refused content is not kept. */
+	step(XF_CLAIM_UNSUPPORTED, xf_claim_evidence_add(F.s, who(A_CLAIMANT), mine, NULL, "hello", 5,
+							 "a.pdf", &f3, &errs), &errs, "text");
+	assert_int_equal(q_int("SELECT COUNT(*) FROM blobs WHERE key <> $1", 0LL), blobs + 1);
+	xf_errs_cleanup(&errs);
+}
+
 /* Evidence rows: the claimant's while draft or rejected; duplicates
  * across people shown to staff. */
 static void test_evidence_rows(void **state)
@@ -1350,6 +1386,7 @@ int main(void)
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_evidence_rows),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_evidence_in_database),
 		cmocka_unit_test(test_preview),
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_activity),

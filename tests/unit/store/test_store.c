@@ -1,5 +1,5 @@
 /* Unit tests for src/store: URLs, init and the schema check, transactions,
- * the append-only audit log, the integrity check. Every test runs on each
+ * the append-only audit log, content kept as blobs, the integrity check. Every test runs on each
  * backend available: SQLite (a temporary file) always, PostgreSQL when
  * XUEFEN_TEST_PG names a throw-away database (tests/run.sh starts one). */
 #include <setjmp.h>
@@ -174,6 +174,54 @@ static void test_transactions(void **state)
 	}
 }
 
+/* Content in the database: bytes kept exactly (NULs, high bytes, a
+ * megabyte, nothing at all), the same key twice kept once, a missing key
+ * 1, and a put inside a rolled-back transaction gone with it. */
+static void test_blobs(void **state)
+{
+	(void)state;
+	size_t big_len = 1 << 20;
+	unsigned char *big = malloc(big_len);
+	assert_non_null(big);
+	for (size_t i = 0; i < big_len; i++)
+		big[i] = (unsigned char)(i * 7 + (i >> 9));
+	static const unsigned char odd[] = {0, 0xff, 0x5c, 'x', 0, 0x80, '\'', 0};
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_store *s = xf_store_open(fresh(&backends[b], &errs), XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		void *data;
+		size_t len;
+		assert_int_equal(xf_store_blob_put(s, "odd", odd, sizeof(odd), &errs), 0);
+		assert_int_equal(xf_store_blob_put(s, "odd", odd, sizeof(odd), &errs), 0); /* kept once */
+		assert_int_equal(xf_store_blob_put(s, "big", big, big_len, &errs), 0);
+		assert_int_equal(xf_store_blob_put(s, "empty", "", 0, &errs), 0);
+		assert_int_equal(xf_store_blob_get(s, "odd", &data, &len, &errs), 0);
+		assert_int_equal(len, sizeof(odd));
+		assert_memory_equal(data, odd, sizeof(odd));
+		free(data);
+		assert_int_equal(xf_store_blob_get(s, "big", &data, &len, &errs), 0);
+		assert_int_equal(len, big_len);
+		assert_memory_equal(data, big, big_len);
+		free(data);
+		assert_int_equal(xf_store_blob_get(s, "empty", &data, &len, &errs), 0);
+		assert_non_null(data);
+		assert_int_equal(len, 0);
+		free(data);
+		assert_int_equal(xf_store_blob_get(s, "none", &data, &len, &errs), 1);
+		assert_null(data);
+		assert_int_equal(xf_store_begin(s, &errs), 0);
+		assert_int_equal(xf_store_blob_put(s, "gone", odd, 3, &errs), 0);
+		xf_store_rollback(s);
+		assert_int_equal(xf_store_blob_get(s, "gone", &data, &len, &errs), 1);
+		assert_int_equal(errs.n, 0);
+		xf_store_close(s);
+		xf_errs_cleanup(&errs);
+	}
+	free(big);
+}
+
 static void test_newer_schema_refused(void **state)
 {
 	(void)state;
@@ -202,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_init_and_open),
 		cmocka_unit_test(test_audit_append_only),
 		cmocka_unit_test(test_transactions),
+		cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_newer_schema_refused),
 	};
 	int rc = cmocka_run_group_tests_name(nbackends > 1 ? "store (sqlite, postgresql)" : "store (sqlite)",
