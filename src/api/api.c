@@ -333,13 +333,18 @@ bool api_query_int(api_ctx *c, const char *key, long long lo, long long hi, long
 	return true;
 }
 
-bool api_query_year(api_ctx *c, int *year)
+int api_this_year(void)
 {
 	time_t now = xf_clock_now();
 	struct tm tm;
 	localtime_r(&now, &tm);
+	return tm.tm_year + 1900;
+}
+
+bool api_query_year(api_ctx *c, int *year)
+{
 	long long y;
-	if (!api_query_int(c, "year", 2000, 2100, tm.tm_year + 1900, &y))
+	if (!api_query_int(c, "year", 2000, 2100, api_this_year(), &y))
 		return false;
 	*year = (int)y;
 	return true;

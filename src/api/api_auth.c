@@ -7,6 +7,7 @@
 
 #include "api/api_int.h"
 #include "core/clock.h"
+#include "service/scorecards.h"
 
 /* The caller as /me and /login describe them. */
 static void write_principal(xf_jw *w, const xf_principal *p)
@@ -38,6 +39,28 @@ static void write_principal(xf_jw *w, const xf_principal *p)
 	xf_jw_arr_end(w);
 	xf_jw_obj_end(w);
 	xf_jw_kstr(w, "csrf_token", p->csrf);
+}
+
+/* "features": what the UI's menu offers around scorecards this year —
+ * "scorecard" (the caller's own card exists) and "scorecard_review" (a
+ * unit the caller reviews has a scorecard policy). Both false when they
+ * cannot be told (the answer is still sent; the log has why). */
+static void write_features(api_ctx *c, xf_jw *w, const xf_principal *who)
+{
+	bool own = false, review = false;
+	xf_unit_scope scope = {.units = who->review_units, .nunits = who->nreview_units};
+	xf_errs errs;
+	xf_errs_init(&errs);
+	if (xf_scorecard_features(c->store, who->person_id,
+				  (who->roles & XF_ROLE_REVIEWER) ? &scope : NULL, api_this_year(), &own,
+				  &review, &errs) != 0)
+		xf_errs_print(&errs, "xuefen: /me features: ", stderr);
+	xf_errs_cleanup(&errs);
+	xf_jw_key(w, "features");
+	xf_jw_obj(w);
+	xf_jw_kbool(w, "scorecard", own);
+	xf_jw_kbool(w, "scorecard_review", review);
+	xf_jw_obj_end(w);
 }
 
 static bool is_json_request(const xf_req *req)
@@ -97,6 +120,7 @@ void api_login(api_ctx *c)
 			api_json(c, 200, &w);
 			xf_jw_obj(&w);
 			write_principal(&w, &who);
+			write_features(c, &w, &who);
 			xf_jw_knum(&w, "idle_timeout", c->api->auth.idle_s);
 			xf_jw_obj_end(&w);
 		}
@@ -125,6 +149,7 @@ void api_me(api_ctx *c)
 	api_json(c, 200, &w);
 	xf_jw_obj(&w);
 	write_principal(&w, c->who);
+	write_features(c, &w, c->who);
 	xf_jw_knum(&w, "idle_timeout", c->api->auth.idle_s);
 	xf_jw_obj_end(&w);
 }

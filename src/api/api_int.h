@@ -184,6 +184,10 @@ bool api_query_int(api_ctx *c, const char *key, long long lo, long long hi, long
 		   long long *out);
 /* The year: ?year=, else the current year by the server's clock. */
 bool api_query_year(api_ctx *c, int *year);
+
+/* The current year by the server's clock (local time), the default of
+ * ?year=. */
+int api_this_year(void);
 /* The body as a JSON object (cJSON, freed by the caller with cJSON_Delete);
  * NULL (and a 400 sent) when it is not valid JSON or not an object. */
 struct cJSON *api_body_object(api_ctx *c);
@@ -267,6 +271,7 @@ void api_me_scorecard_put(api_ctx *c);
 void api_me_scorecard_submit(api_ctx *c);
 void api_person_scorecard(api_ctx *c);
 void api_person_scorecard_put(api_ctx *c);
+void api_scorecards_list(api_ctx *c);
 
 /* api_claims.c */
 void api_claim_items(api_ctx *c);

@@ -1,9 +1,11 @@
 /* api_scorecards: the yearly scorecards of policies that score people line
  * by line (service/scorecards.h; docs/workflow.md "Scorecards") — the
- * member's own card (read, self scores and note while a draft, submit) and
- * a person's card for the staff who see them, scored by the reviewers of
- * the person's unit. Every route takes ?year= (default: this year). */
+ * member's own card (read, self scores and note while a draft, submit), a
+ * person's card for the staff who see them, scored by the reviewers of the
+ * person's unit, and the staff's list of the cards in their units. Every
+ * route takes ?year= (default: this year). */
 #include <stdio.h>
+#include <string.h>
 
 #include "api/api_int.h"
 #include "service/scorecards.h"
@@ -117,4 +119,31 @@ void api_person_scorecard_put(api_ctx *c)
 				   .person_id = c->who->person_id, .actor = api_actor(c)};
 	changed(c, &k, xf_scorecard_review(c->store, &r, id, year, c->req->body, &k.errs), &scope,
 		id, year);
+}
+
+void api_scorecards_list(api_ctx *c)
+{
+	xf_scorecard_query q = {.status = xf_req_query(c->req, "status"),
+				.q = xf_req_query(c->req, "q")};
+	if (!api_query_year(c, &q.year) ||
+	    !api_query_int(c, "page", 1, 1000000, 1, &q.page) ||
+	    !api_query_int(c, "per_page", 1, 100, 20, &q.per_page))
+		return;
+	if (q.status && *q.status == '\0')
+		q.status = NULL;
+	if (q.status && strcmp(q.status, "draft") != 0 && strcmp(q.status, "submitted") != 0 &&
+	    strcmp(q.status, "reviewed") != 0) {
+		api_error(c, 400, "bad_request", "参数 status 应为 draft、submitted 或 reviewed");
+		return;
+	}
+	if (q.q && strlen(q.q) > 400) {
+		api_error(c, 400, "bad_request", "搜索词不能超过 100 个字符");
+		return;
+	}
+	xf_unit_scope scope;
+	api_scope(c, &scope);
+	api_call k;
+	if (api_call_start(c, &k, true))
+		api_call_end(c, &k, xf_scorecards_list_json(c->store, &scope, &q, k.f, &k.errs), fail,
+			     DATA_MSG);
 }

@@ -42,6 +42,7 @@ const api_route api_routes[] = {
 	{GET, "/api/v1/people/{id}/credits", STAFF, NULL, api_person_credits},
 	{GET, "/api/v1/people/{id}/scorecard", STAFF, NULL, api_person_scorecard},
 	{PUT, "/api/v1/people/{id}/scorecard", REVIEWER, JSON, api_person_scorecard_put},
+	{GET, "/api/v1/scorecards", STAFF, NULL, api_scorecards_list},
 
 	{GET, "/api/v1/units", STAFF, NULL, api_units_tree},
 	{GET, "/api/v1/units/{id}", STAFF, NULL, api_unit_get},

@@ -51,6 +51,14 @@ void xf_errs_add(xf_errs *e, const char *fmt, ...)
 	va_end(ap);
 }
 
+void xf_errs_append(xf_errs *e, const xf_errs *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		xf_errs_add(e, "%s", from->msgs[i]);
+	e->dropped += from->dropped;
+	e->internal = e->internal || from->internal;
+}
+
 size_t xf_errs_count(const xf_errs *e)
 {
 	return e->n + e->dropped;

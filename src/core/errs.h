@@ -32,6 +32,9 @@ void xf_errs_add(xf_errs *e, const char *fmt, ...)
 void xf_errs_vadd(xf_errs *e, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* Adds from's messages (and its dropped count and internal mark) to e. */
+void xf_errs_append(xf_errs *e, const xf_errs *from);
+
 /* Total problems seen, kept or not. */
 size_t xf_errs_count(const xf_errs *e);
 

@@ -857,8 +857,7 @@ xf_http *xf_http_start(const xf_http_options *o, const xf_http_app *app, xf_errs
 		else
 			xf_errs_add(errs, "无法在“%s”启动 HTTP 服务 (cannot start "
 				    "the HTTP server)", o->listen);
-		for (size_t i = 0; i < startlog.n; i++)
-			xf_errs_add(errs, "%s", startlog.msgs[i]);
+		xf_errs_append(errs, &startlog);
 		xf_errs_cleanup(&startlog);
 		goto fail;
 	}

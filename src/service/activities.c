@@ -208,10 +208,7 @@ static long long span_days(const char *from, const char *to)
 /* Moves the messages of from into to. */
 static void errs_move(xf_errs *to, xf_errs *from)
 {
-	for (size_t i = 0; i < from->n; i++)
-		xf_errs_add(to, "%s", from->msgs[i]);
-	if (from->internal)
-		to->internal = true;
+	xf_errs_append(to, from);
 	xf_errs_cleanup(from);
 }
 

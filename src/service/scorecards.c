@@ -930,8 +930,10 @@ static void write_card(xf_jw *w, const card *c, xf_load *l, const card_row *cr,
 	xf_jw_obj_end(w);
 }
 
-int xf_scorecard_json(xf_store *s, const xf_unit_scope *scope, long long person_id, int year,
-		      FILE *f, xf_errs *errs)
+/* Finds, reads and computes one card and writes it to w. XF_SC_OK,
+ * XF_SC_MISSING, XF_SC_NONE (message) or -1; nothing written unless OK. */
+static int card_write_one(xf_store *s, const xf_unit_scope *scope, long long person_id, int year,
+			  xf_jw *w, xf_errs *errs)
 {
 	card c;
 	card_row cr = {0};
@@ -950,9 +952,7 @@ int xf_scorecard_json(xf_store *s, const xf_unit_scope *scope, long long person_
 	rc = card_compute(s, &c, &l, &res, &scratch, errs); /* MISSING: gone since card_find */
 	if (rc != XF_SC_OK)
 		goto out;
-	xf_jw w;
-	xf_jw_init(&w, f);
-	write_card(&w, &c, &l, &cr, &res);
+	write_card(w, &c, &l, &cr, &res);
 	rc = XF_SC_OK;
 out:
 	xf_load_cleanup(&l);
@@ -961,5 +961,236 @@ out:
 	free(cr.note);
 	free(cr.reviewer);
 	card_cleanup(&c);
+	return rc;
+}
+
+int xf_scorecard_json(xf_store *s, const xf_unit_scope *scope, long long person_id, int year,
+		      FILE *f, xf_errs *errs)
+{
+	xf_jw w;
+	xf_jw_init(&w, f);
+	return card_write_one(s, scope, person_id, year, &w, errs);
+}
+
+/* ---- the reviewer's list ---- */
+
+/* Whether policy ref has scorecard lines, remembered in *yes / *no (the
+ * last policy seen of each kind: one or two are in play). 1, 0, or -1. */
+static int has_lines(const char *ref, char **yes, char **no, xf_errs *errs)
+{
+	if (*yes && strcmp(ref, *yes) == 0)
+		return 1;
+	if (*no && strcmp(ref, *no) == 0)
+		return 0;
+	xf_policy *owned = NULL;
+	const xf_policy *p = xf_load_policy(ref, &owned, errs);
+	if (p == NULL) {
+		errs->internal = true;
+		return -1;
+	}
+	int lines = p->nlines > 0;
+	xf_policy_free(owned);
+	char **keep = lines ? yes : no;
+	free(*keep);
+	if ((*keep = strdup(ref)) == NULL) {
+		oom(errs);
+		return -1;
+	}
+	return lines;
+}
+
+/* The units of the scope whose policy for the year (XF_SCOPE_EFF: their
+ * own or the nearest above) has scorecard lines, as "id,id,..." in a
+ * malloc'd text ("" for none). NULL with a message on error. */
+static char *card_units(xf_store *s, const xf_unit_scope *scope, int year, xf_errs *errs)
+{
+	char *text = NULL, *yes = NULL, *no = NULL;
+	size_t len = 0;
+	int rc = -1;
+	FILE *out = open_memstream(&text, &len);
+	if (out == NULL) {
+		oom(errs);
+		return NULL;
+	}
+	xf_stmt *st = xf_stmt_prepare(s, XF_SCOPE_EFF " SELECT unit_id, policy FROM eff ORDER BY unit_id",
+				      errs);
+	if (st == NULL)
+		goto out;
+	if (xf_stmt_bind_int(st, 1, year) != 0) {
+		xf_errs_add(errs, BIND_FAILED_MSG);
+		errs->internal = true;
+		goto out;
+	}
+	bool first = true;
+	xf_step r;
+	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
+		long long unit = xf_stmt_int(st, 0);
+		const char *ref = xf_stmt_text(st, 1);
+		if (ref == NULL || !unit_in_scope(scope, unit))
+			continue;
+		int lines = has_lines(ref, &yes, &no, errs);
+		if (lines < 0)
+			goto out;
+		if (lines) {
+			fprintf(out, "%s%lld", first ? "" : ",", unit);
+			first = false;
+		}
+	}
+	if (r == XF_STEP_ERROR)
+		goto out;
+	rc = 0;
+out:
+	xf_stmt_finalize(st);
+	free(yes);
+	free(no);
+	if (fclose(out) != 0 && rc == 0) {
+		oom(errs);
+		rc = -1;
+	}
+	if (rc != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The people of the list: active, in the units (ids printed by
+ * card_units, never the caller's text, so they may stand in the SQL), with
+ * the card status $2 (a missing card is a draft) and a name, code or staff
+ * number containing $3, when those are not NULL. $1 is the year. */
+#define LIST_FROM                                                                          \
+	" FROM people p LEFT JOIN scorecards c ON c.person_id = p.id AND c.year = $1"       \
+	" WHERE p.active = 1 AND p.unit_id IN (%s)"                                         \
+	" AND (CAST($2 AS TEXT) IS NULL OR COALESCE(c.status, 'draft') = CAST($2 AS TEXT))" \
+	" AND (CAST($3 AS TEXT) IS NULL"                                                    \
+	" OR lower(p.name) LIKE lower(CAST($3 AS TEXT)) ESCAPE '\\'"                      \
+	" OR lower(p.code) LIKE lower(CAST($3 AS TEXT)) ESCAPE '\\'"                      \
+	" OR lower(p.staff_no) LIKE lower(CAST($3 AS TEXT)) ESCAPE '\\')"
+
+/* fmt (with one %s) with units in it, malloc'd; NULL when out of memory. */
+static char *with_units(const char *fmt, const char *units)
+{
+	int n = snprintf(NULL, 0, fmt, units);
+	char *out = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (out)
+		snprintf(out, (size_t)n + 1, fmt, units);
+	return out;
+}
+
+/* Runs the count or a page of the list: the total in *total, or
+ * up to per_page person ids in ids (*n). 0 or -1. */
+static int list_query(xf_store *s, const char *units, const xf_scorecard_query *q,
+		      const char *pattern, bool count, long long *ids, size_t *n,
+		      long long *total, xf_errs *errs)
+{
+	char *sql = count ? with_units("SELECT COUNT(*)" LIST_FROM, units)
+			  : with_units("SELECT p.id" LIST_FROM
+				       " ORDER BY CASE COALESCE(c.status, 'draft')"
+				       " WHEN 'submitted' THEN 0 WHEN 'draft' THEN 1 ELSE 2 END,"
+				       " p.id LIMIT $4 OFFSET $5", units);
+	if (sql == NULL) {
+		oom(errs);
+		return -1;
+	}
+	xf_stmt *st = xf_stmt_prepare(s, sql, errs);
+	free(sql);
+	if (st == NULL)
+		return -1;
+	int rc = -1;
+	if ((xf_stmt_bind_int(st, 1, q->year) |
+	     (q->status ? xf_stmt_bind_text(st, 2, q->status) : xf_stmt_bind_null(st, 2)) |
+	     (pattern ? xf_stmt_bind_text(st, 3, pattern) : xf_stmt_bind_null(st, 3)) |
+	     (count ? 0 : xf_stmt_bind_int(st, 4, q->per_page)) |
+	     (count ? 0 : xf_stmt_bind_int(st, 5, (q->page - 1) * q->per_page))) != 0) {
+		xf_errs_add(errs, BIND_FAILED_MSG);
+		errs->internal = true;
+		goto out;
+	}
+	xf_step r;
+	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
+		if (count)
+			*total = xf_stmt_int(st, 0);
+		else if (*n < (size_t)q->per_page)
+			ids[(*n)++] = xf_stmt_int(st, 0);
+	}
+	rc = r == XF_STEP_ERROR ? -1 : 0;
+out:
+	xf_stmt_finalize(st);
+	return rc;
+}
+
+int xf_scorecard_features(xf_store *s, long long person_id, const xf_unit_scope *review_scope,
+			  int year, bool *own, bool *review, xf_errs *errs)
+{
+	*own = *review = false;
+	if (person_id != 0) {
+		card c;
+		xf_errs why; /* NONE's reason: not an error here */
+		xf_errs_init(&why);
+		int rc = card_find(s, NULL, person_id, year, &c, &why);
+		card_cleanup(&c);
+		if (rc < 0)
+			xf_errs_append(errs, &why);
+		xf_errs_cleanup(&why);
+		if (rc < 0)
+			return -1;
+		*own = rc == XF_SC_OK;
+	}
+	if (review_scope != NULL && review_scope->nunits > 0) {
+		char *units = card_units(s, review_scope, year, errs);
+		if (units == NULL)
+			return -1;
+		*review = units[0] != '\0';
+		free(units);
+	}
+	return 0;
+}
+
+int xf_scorecards_list_json(xf_store *s, const xf_unit_scope *scope, const xf_scorecard_query *q,
+			    FILE *f, xf_errs *errs)
+{
+	char *units = card_units(s, scope, q->year, errs);
+	char *pattern = q->q && *q->q ? xf_like_contains(q->q) : NULL;
+	long long *ids = calloc((size_t)q->per_page, sizeof(*ids)), total = 0;
+	size_t n = 0;
+	int rc = -1;
+	if (units == NULL)
+		goto out;
+	if (ids == NULL || (q->q && *q->q && pattern == NULL)) {
+		oom(errs);
+		goto out;
+	}
+	/* No unit with a scorecard: "IN (NULL)" matches nobody. */
+	const char *in = units[0] ? units : "NULL";
+	if (list_query(s, in, q, pattern, true, NULL, NULL, &total, errs) != 0 ||
+	    list_query(s, in, q, pattern, false, ids, &n, NULL, errs) != 0)
+		goto out;
+
+	xf_jw w;
+	xf_jw_init(&w, f);
+	xf_jw_obj(&w);
+	xf_jw_kint(&w, "year", q->year);
+	xf_jw_kint(&w, "page", q->page);
+	xf_jw_kint(&w, "per_page", q->per_page);
+	xf_jw_kint(&w, "total", total);
+	xf_jw_key(&w, "items");
+	xf_jw_arr(&w);
+	for (size_t i = 0; i < n; i++) {
+		xf_errs one;
+		xf_errs_init(&one);
+		int k = card_write_one(s, scope, ids[i], q->year, &w, &one);
+		if (k < 0) /* a failure, or a person whose data the policy cannot read */
+			xf_errs_append(errs, &one);
+		xf_errs_cleanup(&one); /* MISSING or NONE: gone or moved since the count */
+		if (k < 0)
+			goto out;
+	}
+	xf_jw_arr_end(&w);
+	xf_jw_obj_end(&w);
+	rc = 0;
+out:
+	free(units);
+	free(pattern);
+	free(ids);
 	return rc;
 }

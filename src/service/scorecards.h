@@ -33,6 +33,7 @@
 #ifndef XF_SERVICE_SCORECARDS_H
 #define XF_SERVICE_SCORECARDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/errs.h"
@@ -98,5 +99,32 @@ typedef struct xf_scorecard_reviewer {
  * "scorecard.review". */
 int xf_scorecard_review(xf_store *s, const xf_scorecard_reviewer *r, long long person_id,
 			int year, const char *json, xf_errs *errs);
+
+/* What a signed-in user's menu offers around scorecards for the year:
+ * *own when person_id (0: none) has a card (their unit's policy has
+ * lines), *review when a unit of review_scope (NULL: none) has such a
+ * policy. 0, or -1 on a failure of the system. */
+int xf_scorecard_features(xf_store *s, long long person_id, const xf_unit_scope *review_scope,
+			  int year, bool *own, bool *review, xf_errs *errs);
+
+/* The reviewer's list (评分表评分): the active people of the scope's units
+ * whose policy for the year has scorecard lines, each with their whole
+ * card as xf_scorecard_json writes it — submitted ones first (awaiting a
+ * score), then drafts (also when nothing was written yet), then reviewed
+ * ones, each by person id; status filters (NULL: all), q matches a name,
+ * code or staff number (substring, case-insensitive; NULL: all).
+ * {"year", "page", "per_page", "total", "items": [card...]}. 0, or -1
+ * (a failure; or a person of the page whose data the policy cannot read,
+ * named, errs not internal). */
+typedef struct xf_scorecard_query {
+	int year;
+	const char *status;  /* "draft", "submitted", "reviewed" or NULL */
+	const char *q;
+	long long page;      /* 1-based */
+	long long per_page;  /* 1..100 */
+} xf_scorecard_query;
+
+int xf_scorecards_list_json(xf_store *s, const xf_unit_scope *scope, const xf_scorecard_query *q,
+			    FILE *f, xf_errs *errs);
 
 #endif

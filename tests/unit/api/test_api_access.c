@@ -568,6 +568,21 @@ static const char *check_scorecard(int role, const ah_resp *r)
 		       : FAILED("the 规划局 card has not its 14 lines");
 }
 
+/* The admin sees the 规划局 branch's cards (one of them {g}); the bureau's
+ * staff have no unit with a scorecard policy: an empty list. */
+static const char *check_scorecards(int role, const ah_resp *r)
+{
+	long long total = ah_jint(r->json, "total");
+	if (role != R_ADMIN)
+		return total == 0 ? NULL : FAILED("the bureau's staff listed %lld cards", total);
+	const cJSON *it;
+	cJSON_ArrayForEach(it, ah_jget(r->json, "items"))
+		if (ah_jint(it, "person.id") == C.person_gh)
+			return cJSON_GetArraySize(ah_jget(it, "lines")) == 14 ? NULL
+									       : FAILED("a card without its 14 lines");
+	return FAILED("the 规划局 person is not in the admin's list of %lld", total);
+}
+
 static const char *check_quarterly(int role, const ah_resp *r)
 {
 	if (ah_jint(r->json, "unit.id") != C.unit_sj || ah_jint(r->json, "quarter") != 1)
@@ -735,6 +750,8 @@ static const route_row rows[] = {
 	 {401, 200, 403, 404, 404, 403, 403, 403}, check_scorecard, false},
 	{"PUT", "/api/v1/people/{id}/scorecard", "/api/v1/people/{g}/scorecard?year={y}",
 	 "{\"lines\": {\"plan.goal\": 5}}", NULL, REVIEWER_ONLY(404), NULL, false},
+	{"GET", "/api/v1/scorecards", "/api/v1/scorecards?year={y}&per_page=100", NULL, NULL,
+	 STAFF(200), check_scorecards, false},
 
 	{"GET", "/api/v1/units", "/api/v1/units?year={y}", NULL, NULL, STAFF(200), check_units, false},
 	{"GET", "/api/v1/units/{id}", "/api/v1/units/{u}?year={y}", NULL, NULL, STAFF(200),

@@ -188,6 +188,35 @@ static void test_member_self_scores(void **state)
 	ah_resp_free(&r);
 }
 
+/* /me says whether the menu offers the scorecard pages: features.scorecard
+ * (the caller's own card), features.scorecard_review (a unit they review
+ * has a scorecard policy). */
+static bool feature(ah_sess *who, const char *key)
+{
+	ah_resp r;
+	ah_call(&S, who, "GET", "/api/v1/me", NULL, &r);
+	ah_expect(&r, 200, "GET /me");
+	char path[64];
+	snprintf(path, sizeof(path), "features.%s", key);
+	const cJSON *v = ah_jget(r.json, path);
+	assert_true(cJSON_IsBool(v));
+	bool on = cJSON_IsTrue(v);
+	ah_resp_free(&r);
+	return on;
+}
+
+static void test_me_features(void **state)
+{
+	ah_sess m0, bureau_reviewer;
+	ah_login_role(&S, "member", 0, &m0);
+	ah_login_role(&S, "reviewer", 0, &bureau_reviewer);
+	assert_true(feature(&member, "scorecard"));
+	assert_false(feature(&member, "scorecard_review"));
+	assert_true(feature(&reviewer, "scorecard_review"));
+	assert_false(feature(&m0, "scorecard"));
+	assert_false(feature(&bureau_reviewer, "scorecard_review"));
+}
+
 static void test_no_scorecard_elsewhere(void **state)
 {
 	/* A 数据资源科 member: bigdata-bureau has no scorecard. */
@@ -218,29 +247,73 @@ static void test_no_scorecard_elsewhere(void **state)
 
 /* The id of the branch person whose card has status (via the reviewer's
  * people list and cards); 0 when none. */
+/* A branch member (not the reviewer) whose card has status, from the
+ * reviewer's queue filtered on the server, checked against the card
+ * itself; 0 when none. */
 static long long branch_person_with(const char *status)
 {
 	ah_resp r;
-	ah_call(&S, &reviewer, "GET", "/api/v1/people?per_page=50", NULL, &r);
-	ah_expect(&r, 200, "the reviewer's people");
-	assert_int_equal(ah_jint(r.json, "total"), 5); /* the branch only */
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/scorecards?year=%d&status=%s", S.year, status);
+	ah_call(&S, &reviewer, "GET", path, NULL, &r);
+	ah_expect(&r, 200, "the reviewer's queue");
 	long long found = 0;
-	const cJSON *p;
-	cJSON_ArrayForEach(p, ah_jget(r.json, "items")) {
-		long long id = ah_jint(p, "id");
-		if (id == reviewer.person_id)
-			continue;
-		char path[96];
-		card_path(path, sizeof(path), id);
-		ah_resp c;
-		ah_call(&S, &reviewer, "GET", path, NULL, &c);
-		ah_expect(&c, 200, "a branch card");
-		if (strcmp(ah_jstr(c.json, "status"), status) == 0 && found == 0)
+	const cJSON *it;
+	cJSON_ArrayForEach(it, ah_jget(r.json, "items")) {
+		assert_string_equal(ah_jstr(it, "status"), status);
+		long long id = ah_jint(it, "person.id");
+		if (id != reviewer.person_id && found == 0)
 			found = id;
-		ah_resp_free(&c);
 	}
 	ah_resp_free(&r);
+	if (found) {
+		card_path(path, sizeof(path), found);
+		ah_call(&S, &reviewer, "GET", path, NULL, &r);
+		ah_expect(&r, 200, "a branch card");
+		assert_string_equal(ah_jstr(r.json, "status"), status);
+		ah_resp_free(&r);
+	}
 	return found;
+}
+
+/* The queue: the branch's five people (their policy has a scorecard),
+ * submitted cards first, then drafts, then reviewed ones; each item the
+ * card the person's own route gives; searched by name. */
+static void test_reviewer_queue(void **state)
+{
+	ah_resp r, c;
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/scorecards?year=%d", S.year);
+	ah_call(&S, &reviewer, "GET", path, NULL, &r);
+	ah_expect(&r, 200, "the queue");
+	assert_int_equal(ah_jint(r.json, "total"), 5);
+	static const char *const order[] = {"submitted", "draft", "reviewed"};
+	int rank = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, ah_jget(r.json, "items")) {
+		while (rank < 3 && strcmp(ah_jstr(it, "status"), order[rank]) != 0)
+			rank++;
+		if (rank == 3)
+			fail_msg("%s out of order", ah_jstr(it, "status"));
+		card_path(path, sizeof(path), ah_jint(it, "person.id"));
+		ah_call(&S, &reviewer, "GET", path, NULL, &c);
+		ah_expect(&c, 200, "the same card");
+		assert_string_equal(ah_jstr(c.json, "status"), ah_jstr(it, "status"));
+		assert_true(num(c.json, "self_total") == num(it, "self_total"));
+		ah_resp_free(&c);
+	}
+	const char *name = ah_jstr(cJSON_GetArrayItem(ah_jget(r.json, "items"), 0), "person.name");
+	char *enc = curl_easy_escape(NULL, name, 0);
+	snprintf(path, sizeof(path), "/api/v1/scorecards?year=%d&q=%s", S.year, enc);
+	curl_free(enc);
+	ah_resp_free(&r);
+	ah_call(&S, &reviewer, "GET", path, NULL, &r);
+	ah_expect(&r, 200, "searched");
+	assert_int_equal(ah_jint(r.json, "total"), 1);
+	ah_resp_free(&r);
+	ah_call(&S, &reviewer, "GET", "/api/v1/scorecards?status=done", NULL, &r);
+	ah_expect_error(&r, 400, "bad_request", "a bad status");
+	ah_resp_free(&r);
 }
 
 static void test_reviewer_scores(void **state)
@@ -402,6 +475,8 @@ int main(void)
 		cmocka_unit_test(test_member_reads_the_demo_draft),
 		cmocka_unit_test(test_member_self_scores),
 		cmocka_unit_test(test_no_scorecard_elsewhere),
+		cmocka_unit_test(test_me_features),
+		cmocka_unit_test(test_reviewer_queue),
 		cmocka_unit_test(test_reviewer_scores),
 		cmocka_unit_test(test_who_sees_a_card),
 		cmocka_unit_test(test_audited),

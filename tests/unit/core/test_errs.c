@@ -50,11 +50,36 @@ static void test_bounded(void **state)
 	xf_errs_cleanup(&e);
 }
 
+/* append: the messages in order after those there, the dropped count
+ * and the internal mark carried over. */
+static void test_append(void **state)
+{
+	(void)state;
+	xf_errs a, b;
+	xf_errs_init(&a);
+	xf_errs_init(&b);
+	xf_errs_add(&a, "一");
+	xf_errs_add(&b, "二");
+	xf_errs_add(&b, "三");
+	b.dropped = 4;
+	b.internal = true;
+	xf_errs_append(&a, &b);
+	assert_int_equal(a.n, 3);
+	assert_string_equal(a.msgs[1], "二");
+	assert_string_equal(a.msgs[2], "三");
+	assert_int_equal(xf_errs_count(&a), 7);
+	assert_true(a.internal);
+	assert_int_equal(b.n, 2); /* from is left as it was */
+	xf_errs_cleanup(&a);
+	xf_errs_cleanup(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_and_print),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_append),
 	};
 	return cmocka_run_group_tests_name("core/errs", tests, NULL, NULL);
 }

@@ -7,7 +7,8 @@
  * (scope, not their own card, only once submitted, every line needed, the
  * status, the notice, a second review), the audit rows with their values,
  * scores imported without a card, and a record the card's policy cannot
- * read (a message, not a system failure). Runs on SQLite, and on PostgreSQL
+ * read (a message, not a system failure), and the reviewer's list (who is
+ * on it, its order, filters, pages, scope). Runs on SQLite, and on PostgreSQL
  * when XUEFEN_TEST_PG is set. */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -701,6 +702,128 @@ static void test_data_the_policy_cannot_read(void **state)
 	}
 }
 
+/* ---- the reviewer's list ---- */
+
+/* The list as JSON (must succeed). */
+static cJSON *list_json(fixture *fx, const xf_unit_scope *scope, const char *status,
+			const char *q, long long page, long long per_page)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_scorecard_query qq = {.year = YEAR, .status = status, .q = q, .page = page,
+				 .per_page = per_page};
+	must(xf_scorecards_list_json(fx->s, scope, &qq, f, &errs), &errs, "list");
+	fclose(f);
+	cJSON *j = cJSON_Parse(buf);
+	assert_non_null(j);
+	free(buf);
+	xf_errs_cleanup(&errs);
+	return j;
+}
+
+/* "id,id,…" of the list's people, in its order. */
+static void list_ids(const cJSON *j, char *out, size_t size)
+{
+	out[0] = '\0';
+	const cJSON *it;
+	cJSON_ArrayForEach(it, get(j, "items")) {
+		size_t n = strlen(out);
+		snprintf(out + n, size - n, "%s%lld", n ? "," : "",
+			 (long long)num(get(it, "person"), "id"));
+	}
+}
+
+/* Only people whose unit's policy has lines (own or inherited), in scope;
+ * submitted first, then drafts (a card never written too), then reviewed;
+ * filtered by status and by name or code; paged with the total. */
+static void test_list(void **state)
+{
+	(void)state;
+	for (int bi = 0; bi < nbackends; bi++) {
+		fixture fx;
+		fixture_setup(&fx, &backends[bi]);
+		xf_unit_scope sc;
+		long long unit;
+		xf_scorecard_reviewer r = reviewer_of(&fx, &sc, &unit);
+		char *all = all_lines(0);
+		xf_errs errs;
+		xf_errs_init(&errs);
+		/* 李娜 submitted; 陈静 submitted and reviewed; 王强 nothing. */
+		self_ok(&fx, P_GROUP, all);
+		must(xf_scorecard_submit(fx.s, fx.person[P_GROUP], YEAR, "李娜", &errs), &errs, "submit");
+		self_ok(&fx, P_MEMBER, all);
+		must(xf_scorecard_submit(fx.s, fx.person[P_MEMBER], YEAR, "陈静", &errs), &errs, "submit");
+		must(xf_scorecard_review(fx.s, &r, fx.person[P_MEMBER], YEAR, all, &errs), &errs, "review");
+
+		char want[128], got[128];
+		xf_unit_scope everyone = {.all = true};
+		cJSON *j = list_json(&fx, &everyone, NULL, NULL, 1, 20);
+		list_ids(j, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld,%lld,%lld", fx.person[P_GROUP], fx.person[P_SECRETARY],
+			 fx.person[P_MEMBER]);
+		assert_string_equal(got, want); /* not 赵磊 (bigdata-bureau) nor 孙悦 (no policy) */
+		assert_int_equal(num(j, "total"), 3);
+		const cJSON *first = cJSON_GetArrayItem(get(j, "items"), 0);
+		assert_string_equal(get(first, "status")->valuestring, "submitted");
+		assert_int_equal(num(first, "self_total"), 100);
+		const cJSON *last = cJSON_GetArrayItem(get(j, "items"), 2);
+		assert_string_equal(get(last, "status")->valuestring, "reviewed");
+		assert_int_equal(num(last, "total"), 100);
+		assert_true(cJSON_IsBool(get(last, "learning_member")));
+		cJSON_Delete(j);
+
+		j = list_json(&fx, &everyone, "submitted", NULL, 1, 20);
+		list_ids(j, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld", fx.person[P_GROUP]);
+		assert_string_equal(got, want);
+		cJSON_Delete(j);
+		j = list_json(&fx, &everyone, "draft", NULL, 1, 20);
+		list_ids(j, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld", fx.person[P_SECRETARY]);
+		assert_string_equal(got, want);
+		cJSON_Delete(j);
+		j = list_json(&fx, &everyone, NULL, "G1", 1, 20); /* code, any case */
+		list_ids(j, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld", fx.person[P_MEMBER]);
+		assert_string_equal(got, want);
+		cJSON_Delete(j);
+		j = list_json(&fx, &everyone, NULL, "100%", 1, 20); /* % is a character */
+		assert_int_equal(num(j, "total"), 0);
+		cJSON_Delete(j);
+
+		/* Pages: 2 a page, the total on each, past the end empty. */
+		j = list_json(&fx, &everyone, NULL, NULL, 2, 2);
+		list_ids(j, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld", fx.person[P_MEMBER]);
+		assert_string_equal(got, want);
+		assert_int_equal(num(j, "total"), 3);
+		cJSON_Delete(j);
+		j = list_json(&fx, &everyone, NULL, NULL, 5, 2);
+		assert_int_equal(cJSON_GetArraySize(get(j, "items")), 0);
+		assert_int_equal(num(j, "total"), 3);
+		cJSON_Delete(j);
+
+		/* A scope: the group alone; another unit's staff see nobody. */
+		long long group = fx.unit[U_GROUP], bureau = fx.unit[U_BUREAU];
+		xf_unit_scope gsc = {.units = &group, .nunits = 1}, bsc = {.units = &bureau, .nunits = 1};
+		j = list_json(&fx, &gsc, NULL, NULL, 1, 20);
+		list_ids(j, got, sizeof(got));
+		snprintf(want, sizeof(want), "%lld", fx.person[P_GROUP]);
+		assert_string_equal(got, want);
+		cJSON_Delete(j);
+		j = list_json(&fx, &bsc, NULL, NULL, 1, 20);
+		assert_int_equal(num(j, "total"), 0);
+		assert_int_equal(cJSON_GetArraySize(get(j, "items")), 0);
+		cJSON_Delete(j);
+		xf_errs_cleanup(&errs);
+		free(all);
+		xf_store_close(fx.s);
+	}
+}
+
 int main(void)
 {
 	if (backends_setup("/tmp/xuefen-scorecards-XXXXXX") != 0)
@@ -714,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_review),
 		cmocka_unit_test(test_imported_scores),
 		cmocka_unit_test(test_data_the_policy_cannot_read),
+		cmocka_unit_test(test_list),
 	};
 	int rc = cmocka_run_group_tests_name("service/scorecards", tests, NULL, NULL);
 	backends_teardown();

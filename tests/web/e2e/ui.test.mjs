@@ -109,8 +109,9 @@ describe('登录', () => {
 
 describe('menus follow the roles', () => {
   const cases = [
-    ['member', ['我的学分', '学分办法'], ['统计分析', '人员与单位', '审计日志', '账号管理', '数据导入']],
-    ['reviewer', ['我的学分', '统计分析', '人员与单位', '学分办法'], ['审计日志', '账号管理', '数据导入', '年度考核']],
+    // The bureau's policy has no scorecard: no 学习评分表 / 评分表评分 for its people.
+    ['member', ['我的学分', '学分办法'], ['统计分析', '人员与单位', '审计日志', '账号管理', '数据导入', '学习评分表']],
+    ['reviewer', ['我的学分', '统计分析', '人员与单位', '学分办法'], ['审计日志', '账号管理', '数据导入', '年度考核', '评分表评分']],
     ['approver', ['我的学分', '统计分析', '人员与单位', '学分办法'], ['审计日志', '账号管理', '数据导入']],
     ['admin', ['统计分析', '年度考核', '人员与单位', '数据导入', '数据导出', '账号管理', '学分办法'], ['我的学分', '审计日志']],
     ['auditor', ['审计日志', '学分办法'], ['我的学分', '统计分析', '人员与单位', '账号管理']],
@@ -128,6 +129,15 @@ describe('menus follow the roles', () => {
       await page.close()
     })
   }
+})
+
+test('the 规划局 branch (a scorecard policy): 学习评分表 for its member, 评分表评分 for its reviewer', async () => {
+  const member = await as('member', 3)
+  assert.ok((await menuTitles(member)).includes('学习评分表'))
+  await member.close()
+  const reviewer = await as('reviewer', 1)
+  assert.ok((await menuTitles(reviewer)).includes('评分表评分'))
+  await reviewer.close()
 })
 
 describe('学员 (member)', () => {

@@ -523,6 +523,16 @@ describe('评分表 (规划局)', () => {
     const reviewer = await as('reviewer', 1) // 吴嘉伟, 党支部书记
     await reviewer.goto(base() + 'scorecards')
     await reviewer.waitForSelector(`[data-test=sc-open-${card.person.id}]`)
+    // 待评分 only: the submitted cards of the branch, filtered on the server.
+    const { body: waiting } = await apiGet(reviewer, '/api/v1/scorecards?year=2026&status=submitted')
+    assert.ok(waiting.items.some((c) => c.person.id === card.person.id))
+    await Promise.all([
+      reviewer.waitForResponse((r) => r.url().includes('/api/v1/scorecards?') && r.url().includes('status=submitted')),
+      reviewer.click('[data-test=sc-status]').then(() => reviewer.click('.el-select-dropdown__item:has-text("待评分")')),
+    ])
+    await reviewer.waitForTimeout(200)
+    const rows = await reviewer.$$eval('[data-test=sc-people] .el-table__body tr.el-table__row', (trs) => trs.length)
+    assert.equal(rows, waiting.items.length)
     await reviewer.click(`[data-test=sc-open-${card.person.id}]`)
     await reviewer.waitForSelector('[data-test=sc-card]')
     for (const l of card.lines) {

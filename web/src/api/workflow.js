@@ -102,6 +102,7 @@ export const scorecards = {
   submitMine: (year) => api.post(buildUrl(`${V}/me/scorecard/submit`, { year })),
   person: (personId, year) => api.get(`${V}/people/${id(personId)}/scorecard`, { year }),
   review: (personId, year, lines) => api.put(buildUrl(`${V}/people/${id(personId)}/scorecard`, { year }), { lines }),
+  list: ({ year, status, q, page, per_page } = {}) => api.get(`${V}/scorecards`, { year, status, q, page, per_page }),
 }
 
 // ---- what the pages look up around the workflow ----

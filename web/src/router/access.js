@@ -1,7 +1,10 @@
 // Who may open a page, and the left menu built from the routes: each route's
 // meta says its title, menu group, icon, order and the roles that may open
 // it (none: any signed-in user); `person: true` pages need an account linked
-// to a person (我的学分); `home: N` pages are where users land (lowest first).
+// to a person (我的学分); `home: N` pages are where users land (lowest first);
+// `feature: KEY` pages are in the menu only when the server's /me does not say
+// the feature is off for the user (features.scorecard: their policy has a
+// scorecard) — the page itself still opens and says why it is empty.
 // Pure functions, tested in tests/unit/access.test.js.
 
 /** Menu groups in the order they appear. Pages name one with meta.group. */
@@ -25,6 +28,12 @@ export function canAccess(meta, user) {
   return true
 }
 
+/** Whether a page's feature is on for user (on unless /me says it is off). */
+export function featureOn(meta, user) {
+  if (!meta || !meta.feature) return true
+  return !(user && user.features && user.features[meta.feature] === false)
+}
+
 function walk(routes, base, out) {
   for (const r of routes) {
     const path = r.path.startsWith('/') ? r.path : `${base.replace(/\/$/, '')}/${r.path}`
@@ -40,7 +49,7 @@ function walk(routes, base, out) {
  * out.
  */
 export function menuFor(routes, user) {
-  const items = walk(routes, '/', []).filter((r) => canAccess(r.meta, user))
+  const items = walk(routes, '/', []).filter((r) => canAccess(r.meta, user) && featureOn(r.meta, user))
   return GROUPS.map((g) => ({
     key: g.key,
     title: g.title,

@@ -45,7 +45,7 @@ export const workflowRoutes = [
     path: 'me/scorecard',
     name: 'my-scorecard',
     component: () => import('@/views/workflow/MyScorecard.vue'),
-    meta: { title: '学习评分表', menu: true, group: 'mine', order: 40, icon: 'Finished', person: true },
+    meta: { title: '学习评分表', menu: true, group: 'mine', order: 40, icon: 'Finished', person: true, feature: 'scorecard' },
   },
   {
     path: 'notices',
@@ -65,7 +65,7 @@ export const workflowRoutes = [
     path: 'scorecards',
     name: 'scorecards',
     component: () => import('@/views/workflow/ScorecardReview.vue'),
-    meta: { title: '评分表评分', menu: true, group: 'work', order: 40, icon: 'Finished', roles: ['reviewer'] },
+    meta: { title: '评分表评分', menu: true, group: 'work', order: 40, icon: 'Finished', roles: ['reviewer'], feature: 'scorecard_review' },
   },
 
   // ---- training activities ----

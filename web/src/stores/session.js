@@ -5,7 +5,9 @@ import { reactive } from 'vue'
 import { api, lastUnauthorizedCode, setCsrf } from '@/api/client.js'
 
 export const session = reactive({
-  user: null, // { id, username, display_name, person_id, roles, review_units, approve_units }
+  // { id, username, display_name, person_id, roles, review_units, approve_units,
+  //   features: { scorecard, scorecard_review } }
+  user: null,
   idleTimeout: 1800,
   loaded: false,
   // Why the last session ended (shown on the login page): 'expired' | 'ended' | ''.
@@ -13,7 +15,7 @@ export const session = reactive({
 })
 
 function take(answer) {
-  session.user = answer ? answer.user : null
+  session.user = answer ? { ...answer.user, features: answer.features || {} } : null
   session.idleTimeout = (answer && answer.idle_timeout) || 1800
   setCsrf(answer ? answer.csrf_token : '')
   session.loaded = true

@@ -2,7 +2,7 @@
 // rules are tested on a fixed table (the workflow pages add routes to the
 // real one); the real table is checked for what must hold whatever pages it has.
 import { describe, expect, test } from 'vitest'
-import { canAccess, GROUPS, homeFor, menuFor } from '@/router/access.js'
+import { canAccess, featureOn, GROUPS, homeFor, menuFor } from '@/router/access.js'
 import { routes, STAFF } from '@/router/routes.js'
 
 const user = (roles, person_id = null) => ({ id: 1, username: 'u', roles, person_id })
@@ -103,5 +103,25 @@ describe('the real route table', () => {
       expect(canAccess(r.meta, user(['member'], 1)), p).toBe(false)
       expect(canAccess(r.meta, user(['auditor'])), p).toBe(false)
     }
+  })
+})
+
+describe('features: the scorecard pages only where the policy has one', () => {
+  const withFeatures = (u, features) => ({ ...u, features })
+  test('the menu follows /me features; unknown means shown', () => {
+    const bureau = withFeatures(user(['member', 'reviewer'], 14), { scorecard: false, scorecard_review: false })
+    const branch = withFeatures(user(['member', 'reviewer'], 55), { scorecard: true, scorecard_review: true })
+    expect(titles(routes, bureau)).not.toContain('学习评分表')
+    expect(titles(routes, bureau)).not.toContain('评分表评分')
+    expect(titles(routes, branch)).toContain('学习评分表')
+    expect(titles(routes, branch)).toContain('评分表评分')
+    expect(titles(routes, user(['member'], 1))).toContain('学习评分表')
+  })
+  test('the page still opens (it says why it is empty)', () => {
+    const r = routes.flatMap((x) => x.children || []).find((x) => x.path === 'me/scorecard')
+    const u = withFeatures(user(['member'], 14), { scorecard: false })
+    expect(canAccess(r.meta, u)).toBe(true)
+    expect(featureOn(r.meta, u)).toBe(false)
+    expect(featureOn({}, u)).toBe(true)
   })
 })
