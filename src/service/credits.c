@@ -1454,6 +1454,26 @@ static long tally_at_least(const tally *t, int64_t c)
 	return n;
 }
 
+/* The unit's direct sub-units, and which of them each unit of the
+ * subtree lies under (by unit code), for the per-sub-unit figures of the
+ * statistics page: one pass instead of a summary per sub-unit. */
+typedef struct kid {
+	long long id;
+	char *code, *name;
+} kid;
+
+typedef struct kids {
+	kid *k;
+	size_t n;
+	xf_strmap *under; /* unit code -> index in k */
+} kids;
+
+/* One sub-unit's figures under one policy. */
+typedef struct kid_sum {
+	long long members, assessed, met, with_total;
+	double final_sum, growth_sum;
+} kid_sum;
+
 /* One policy's summary over the unit's subtree. */
 typedef struct summary {
 	const xf_policy *p;
@@ -1474,6 +1494,8 @@ typedef struct summary {
 	xf_strmap *branch_idx;   /* unit code -> index in branch_names */
 	char **branch_names;
 	size_t nbranches, capbranches;
+	const kids *kids;
+	kid_sum *kid_sums;       /* one per kids->k */
 } summary;
 
 static void summary_cleanup(summary *sm)
@@ -1489,6 +1511,7 @@ static void summary_cleanup(summary *sm)
 	for (size_t i = 0; i < sm->nbranches; i++)
 		free(sm->branch_names[i]);
 	free(sm->branch_names);
+	free(sm->kid_sums);
 }
 
 /* Remembers a branch's (unit's) name, for policies with group results. */
@@ -1536,6 +1559,19 @@ static int summary_add(summary *sm, xf_load *l, const xf_result *r)
 		    m->month >= 1 && m->month <= 12) {
 			sm->month_sum[m->metric][m->month - 1] += m->value;
 			sm->month_reported[m->metric][m->month - 1]++;
+		}
+	}
+	int32_t k = l->person.unit && sm->kids->under ? xf_strmap_get(sm->kids->under, l->person.unit)
+						       : -1;
+	kid_sum *ks = k >= 0 ? &sm->kid_sums[k] : NULL;
+	if (ks) {
+		ks->members++;
+		if (!r->exempt) {
+			ks->assessed++;
+			ks->met += r->met == XF_TRUE;
+			ks->with_total += r->has_total;
+			ks->final_sum += r->has_total ? r->final : 0;
+			ks->growth_sum += r->growth;
 		}
 	}
 	if (r->exempt) {
@@ -1627,6 +1663,46 @@ static void write_trends(xf_jw *w, const summary *sm)
 	xf_jw_arr_end(w);
 }
 
+/* "children": the figures of each direct sub-unit with people under this
+ * policy, by unit id — what the statistics page's bar chart needs. */
+static void write_kids(xf_jw *w, const summary *sm)
+{
+	const xf_policy *p = sm->p;
+	xf_jw_key(w, "children");
+	xf_jw_arr(w);
+	for (size_t i = 0; i < sm->kids->n; i++) {
+		const kid_sum *ks = &sm->kid_sums[i];
+		if (ks->members == 0)
+			continue;
+		xf_jw_obj(w);
+		xf_jw_key(w, "unit");
+		xf_jw_obj(w);
+		xf_jw_kint(w, "id", sm->kids->k[i].id);
+		xf_jw_kstr(w, "code", sm->kids->k[i].code);
+		xf_jw_kstr(w, "name", sm->kids->k[i].name);
+		xf_jw_obj_end(w);
+		xf_jw_kint(w, "members", ks->members);
+		xf_jw_kint(w, "assessed", ks->assessed);
+		if (p->has_required) {
+			xf_jw_kint(w, "met", ks->met);
+			write_ratio(w, "met_percent", ks->met, ks->assessed, 100.0);
+		} else {
+			xf_jw_knull(w, "met");
+			xf_jw_knull(w, "met_percent");
+		}
+		if (ks->with_total > 0)
+			xf_jw_kcredits(w, "average_final", ks->final_sum / (double)ks->with_total);
+		else
+			xf_jw_knull(w, "average_final");
+		if (p->has_growth && ks->assessed > 0)
+			xf_jw_kcredits(w, "average_growth", ks->growth_sum / (double)ks->assessed);
+		else if (p->has_growth)
+			xf_jw_knull(w, "average_growth");
+		xf_jw_obj_end(w);
+	}
+	xf_jw_arr_end(w);
+}
+
 static void write_summary(xf_jw *w, summary *sm)
 {
 	const xf_policy *p = sm->p;
@@ -1686,6 +1762,7 @@ static void write_summary(xf_jw *w, summary *sm)
 			xf_jw_knull(w, "average_growth");
 	}
 	write_trends(w, sm);
+	write_kids(w, sm);
 
 	xf_jw_key(w, "not_met");
 	xf_jw_arr(w);
@@ -1782,7 +1859,7 @@ static void write_summary(xf_jw *w, summary *sm)
 /* Streams the subtree's people under one policy into a summary and
  * writes it. */
 static int unit_policy(xf_store *s, long long unit_id, int year, const char *ref,
-		       int ranking_limit, xf_jw *w, xf_errs *errs)
+		       int ranking_limit, const kids *ks, xf_jw *w, xf_errs *errs)
 {
 	summary sm;
 	xf_load l;
@@ -1796,6 +1873,7 @@ static int unit_policy(xf_store *s, long long unit_id, int year, const char *ref
 	memset(&res, 0, sizeof(res));
 	xf_scratch_init(&scratch);
 	sm.year = year;
+	sm.kids = ks;
 	sm.p = xf_load_policy(ref, &owned, errs);
 	if (sm.p == NULL)
 		goto out;
@@ -1806,7 +1884,8 @@ static int unit_policy(xf_store *s, long long unit_id, int year, const char *ref
 	sm.awards.cap = sm.p->has_award ? AWARD_LIST_MAX : 0;
 	sm.awards.e = calloc(sm.awards.cap + 1, sizeof(entry));
 	sm.not_met_list = calloc(NOT_MET_MAX, sizeof(entry));
-	if (sm.g == NULL || sm.branch_idx == NULL || sm.ranking.e == NULL || sm.awards.e == NULL ||
+	sm.kid_sums = calloc(ks->n + 1, sizeof(kid_sum));
+	if (sm.kid_sums == NULL || sm.g == NULL || sm.branch_idx == NULL || sm.ranking.e == NULL || sm.awards.e == NULL ||
 	    sm.not_met_list == NULL || xf_result_init(&res, sm.p) != 0)
 		goto oom;
 	if (xf_load_open(&l, s, XF_LOAD_SUBTREE, year, ref, NULL, unit_id, errs) != 0 ||
@@ -1835,6 +1914,75 @@ out:
 	return rc;
 }
 
+static void kids_cleanup(kids *ks)
+{
+	for (size_t i = 0; i < ks->n; i++) {
+		free(ks->k[i].code);
+		free(ks->k[i].name);
+	}
+	free(ks->k);
+	xf_strmap_free(ks->under);
+	memset(ks, 0, sizeof(*ks));
+}
+
+/* Reads unit_id's direct sub-units (by code) and maps the code of every
+ * unit under each to its index (depth-bounded against cycles). 0 or -1. */
+static int kids_load(xf_store *s, long long unit_id, kids *ks, xf_errs *errs)
+{
+	memset(ks, 0, sizeof(*ks));
+	ks->under = xf_strmap_new();
+	if (ks->under == NULL) {
+		oom(errs);
+		return -1;
+	}
+	xf_stmt *st = xf_stmt_prepare(s,
+		"WITH RECURSIVE sub(id, top, depth) AS ("
+		" SELECT id, id, 0 FROM units WHERE parent_id = $1 AND id <> $1"
+		" UNION ALL SELECT u.id, sub.top, sub.depth + 1 FROM units u"
+		" JOIN sub ON u.parent_id = sub.id WHERE sub.depth < 64)"
+		" SELECT sub.top, t.code, t.name, u.code FROM sub JOIN units u ON u.id = sub.id"
+		" JOIN units t ON t.id = sub.top ORDER BY sub.top, sub.depth",
+		errs);
+	if (st == NULL)
+		return -1;
+	int rc = -1;
+	size_t cap = 0;
+	if (xf_stmt_bind_int(st, 1, unit_id) != 0) {
+		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
+		goto out;
+	}
+	xf_step r;
+	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
+		long long child = xf_stmt_int(st, 0);
+		if (ks->n == 0 || ks->k[ks->n - 1].id != child) {
+			if (ks->n == cap) {
+				cap = cap ? cap * 2 : 16;
+				kid *k = realloc(ks->k, cap * sizeof(*k));
+				if (k == NULL)
+					goto oom;
+				ks->k = k;
+			}
+			kid *k = &ks->k[ks->n];
+			k->id = child;
+			k->code = dup_or_empty(xf_stmt_text(st, 1));
+			k->name = dup_or_empty(xf_stmt_text(st, 2));
+			ks->n++;
+			if (k->code == NULL || k->name == NULL)
+				goto oom;
+		}
+		const char *code = xf_stmt_text(st, 3);
+		if (code && xf_strmap_put(ks->under, code, (int32_t)(ks->n - 1), NULL) == -2)
+			goto oom;
+	}
+	rc = r == XF_STEP_ERROR ? -1 : 0;
+	goto out;
+oom:
+	oom(errs);
+out:
+	xf_stmt_finalize(st);
+	return rc;
+}
+
 int xf_credits_unit_json(xf_store *s, long long unit_id, int year, int ranking_limit,
 			 FILE *f, xf_errs *errs)
 {
@@ -1843,6 +1991,8 @@ int xf_credits_unit_json(xf_store *s, long long unit_id, int year, int ranking_l
 	bool in_tx = false;
 	int rc = -1;
 	xf_step step;
+	kids ks;
+	memset(&ks, 0, sizeof(ks));
 
 	if (ranking_limit <= 0)
 		ranking_limit = RANKING_DEFAULT;
@@ -1879,6 +2029,8 @@ int xf_credits_unit_json(xf_store *s, long long unit_id, int year, int ranking_l
 			goto out;
 		in_tx = true;
 	}
+	if (kids_load(s, unit_id, &ks, errs) != 0)
+		goto out;
 	xf_jw w;
 	xf_jw_init(&w, f);
 	xf_jw_obj(&w);
@@ -1892,7 +2044,7 @@ int xf_credits_unit_json(xf_store *s, long long unit_id, int year, int ranking_l
 	xf_jw_key(&w, "policies");
 	xf_jw_arr(&w);
 	for (size_t i = 0; i < npolicies; i++)
-		if (unit_policy(s, unit_id, year, policies[i], ranking_limit, &w, errs) != 0)
+		if (unit_policy(s, unit_id, year, policies[i], ranking_limit, &ks, &w, errs) != 0)
 			goto out;
 	xf_jw_arr_end(&w);
 	xf_jw_obj_end(&w);
@@ -1902,5 +2054,6 @@ out:
 	if (in_tx)
 		xf_store_rollback(s);
 	xf_load_free_list(policies, npolicies);
+	kids_cleanup(&ks);
 	return rc;
 }

@@ -616,6 +616,50 @@ static void check_trends(const cJSON *pol, const char *case_path, const char *wh
 	cJSON_Delete(c);
 }
 
+/* The per-sub-unit figures: every case unit is a child of the parent, so
+ * each child's members, met count and average final are the expected
+ * file's people of that unit. */
+static void check_children(const cJSON *pol, const char *case_path, const cJSON *exp,
+			   const char *what)
+{
+	cJSON *c = read_json(case_path);
+	const cJSON *kid;
+	long long listed = 0;
+	cJSON_ArrayForEach(kid, get(pol, "children")) {
+		const char *code = get(get(kid, "unit"), "code")->valuestring;
+		long members = 0, assessed = 0, met = 0, with_final = 0;
+		double final_sum = 0;
+		const cJSON *p, *e;
+		cJSON_ArrayForEach(p, get(c, "people")) {
+			const cJSON *u = cJSON_GetObjectItemCaseSensitive(p, "unit");
+			if (!cJSON_IsString(u) || strcmp(u->valuestring, code) != 0)
+				continue;
+			members++;
+			cJSON_ArrayForEach(e, get(exp, "people")) {
+				if (strcmp(get(e, "id")->valuestring, get(p, "id")->valuestring) != 0 ||
+				    cJSON_IsTrue(get(e, "exempt")))
+					continue;
+				assessed++;
+				met += cJSON_IsTrue(get(e, "met"));
+				if (cJSON_IsNumber(get(e, "final"))) {
+					with_final++;
+					final_sum += num(e, "final");
+				}
+			}
+		}
+		if ((long)num(kid, "members") != members || (long)num(kid, "assessed") != assessed)
+			fail_msg("%s: child %s: %g members, %g assessed; expected %ld, %ld", what, code,
+				 num(kid, "members"), num(kid, "assessed"), members, assessed);
+		if (cJSON_IsNumber(get(kid, "met")))
+			assert_int_equal((long)num(kid, "met"), met);
+		if (with_final > 0)
+			assert_true(fabs(num(kid, "average_final") - round2(final_sum / with_final)) < 1e-6);
+		listed += members;
+	}
+	assert_int_equal(listed, (long long)num(pol, "members")); /* nobody directly in org */
+	cJSON_Delete(c);
+}
+
 /* Each case's people under one parent unit: the parent's summary counts
  * what the expected file says. */
 static void test_unit_summary_counts(void **state)
@@ -651,6 +695,7 @@ static void test_unit_summary_counts(void **state)
 			check_summary(pol, exp, cases[c]);
 			snprintf(path, sizeof(path), "%s.case.json", cases[c]);
 			check_trends(pol, path, cases[c]);
+			check_children(pol, path, exp, cases[c]);
 			cJSON_Delete(j);
 			/* A limit of 2 keeps 2 (ties at the edge are cut). */
 			j = view(s, true, id_of(s, "units", "org"), YEAR, false, 2, 0, NULL, 0);

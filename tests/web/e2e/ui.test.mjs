@@ -346,6 +346,8 @@ describe('管理员 (admin)', () => {
     await page.goto(base() + 'stats')
     await page.waitForSelector('[data-test=summary]')
     await page.waitForSelector('canvas')
+    // The sub-units' bars come with the summary (one request, not one per sub-unit).
+    await page.waitForSelector('[data-test=by-unit] canvas')
     await page.waitForTimeout(600) // the charts' animation
     assert.match(await page.textContent('[data-test=summary]'), /排名/)
     await assertFits(page)

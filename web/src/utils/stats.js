@@ -29,6 +29,19 @@ export function completionOption(rows) {
   }
 }
 
+/**
+ * The bar chart's rows from a policy summary's per-sub-unit figures
+ * (children): the rate of those who met the requirement, or, without one,
+ * the average final credits (growth points for growth policies).
+ */
+export function childRows(policy) {
+  return ((policy && policy.children) || []).map((c) =>
+    c.met_percent != null
+      ? { name: c.unit.name, value: c.met_percent, kind: 'rate' }
+      : { name: c.unit.name, value: c.average_final ?? c.average_growth ?? 0, kind: 'average' },
+  )
+}
+
 /** Pie of the grade distribution ({excellent: 2, …}), or met / not met. */
 export function gradePieOption(policy) {
   let data

@@ -2,7 +2,7 @@ import { expect, test, vi } from 'vitest'
 import { parseCsv, csvObjects } from '@/utils/csv.js'
 import { buildUrl, dispositionName } from '@/api/client.js'
 import { itemValue, policyTable, textSections, isTableRow, sectionTable } from '@/utils/policy.js'
-import { completionOption, gradePieOption, flattenUnits, trendOption, trendsWithData } from '@/utils/stats.js'
+import { childRows, completionOption, gradePieOption, flattenUnits, trendOption, trendsWithData } from '@/utils/stats.js'
 
 test('parseCsv: BOM, quotes, CRLF', () => {
   const rows = parseCsv('\ufeff姓名,备注\r\n"张,伟","说""好"""\r\n李四,\n')
@@ -155,4 +155,12 @@ test('人员类别: role keys by their policy names, each policy asked for once'
   expect(calls.filter((u) => u.includes('broken'))).toHaveLength(2) // a failure is not kept
   expect(await policyRoles(null)).toEqual([])
   vi.unstubAllGlobals()
+})
+
+test('the bar chart of sub-units from the summary: the met rate, else the average', () => {
+  const unit = (name) => ({ id: 1, code: 'x', name })
+  expect(childRows({ children: [{ unit: unit('数据资源科'), met_percent: 66.67, average_final: 51 }] })).toEqual([{ name: '数据资源科', value: 66.67, kind: 'rate' }])
+  expect(childRows({ children: [{ unit: unit('一支部'), met_percent: null, average_final: null, average_growth: 5120 }] })).toEqual([{ name: '一支部', value: 5120, kind: 'average' }])
+  expect(childRows({ children: [] })).toEqual([])
+  expect(childRows({})).toEqual([])
 })
