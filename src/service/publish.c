@@ -1695,6 +1695,25 @@ static int resolve_parse(const cJSON *o, resolve_req *rq, xf_errs *errs)
 	return bad ? -1 : 0;
 }
 
+/* A line in the history of the claim whose record a correction changed
+ * or removed (the claim keeps its status and fields; its record is what
+ * counts): "经公示异议更正：记录 #7 已修改（第三季度学分公示）". 0 or -1. */
+static int claim_corrected(xf_store *s, long long claim_id, long long record_id, bool del,
+			   const pub *pb, const char *actor, xf_errs *errs)
+{
+	char note[640];
+	snprintf(note, sizeof(note), "经公示异议更正：记录 #%lld 已%s（%s）", record_id,
+		 del ? "删除" : "修改", pb->title[0] ? pb->title : "学分公示");
+	if (xf_query_exec(s,
+			  "INSERT INTO claim_events (claim_id, at, user_id, from_status, to_status, note)"
+			  " SELECT id, $2, (SELECT id FROM users WHERE username = $3), status, status, $4"
+			  " FROM claims WHERE id = $1",
+			  errs, BIND_FAILED, XF_IN(claim_id), XF_IN((long long)xf_clock_now()),
+			  XF_IN(actor), XF_IN(note)) != 0)
+		return internal(errs);
+	return 0;
+}
+
 /* The correction on the line's person: checks, writes, audits. Fills
  * *stored with {"action", "record_id", "before", "after"}. Returns 0,
  * XF_PUB_ARCHIVED, 1 when the record does not exist, or -1. l is open on
@@ -1748,6 +1767,14 @@ static int apply_correction(xf_store *s, const resolve_req *rq, long long person
 			goto out;
 		}
 	}
+	/* The claim the record came from, if any: its history says so. */
+	long long claim_id = 0;
+	if (!add && xf_query_row(s, "SELECT claim_id FROM records WHERE person_id = $1 AND id = $2"
+				 " AND claim_id IS NOT NULL", errs, BIND_FAILED, XF_IN(person_id),
+				 XF_IN(id), XF_OUT(&claim_id)) < 0) {
+		internal(errs);
+		goto out;
+	}
 	if (add) {
 		if (xf_query_row(s, "SELECT COALESCE(MAX(id), 0) + 1 FROM records WHERE person_id = $1",
 				 errs, BIND_FAILED, XF_IN(person_id), XF_OUT(&id)) != 0 ||
@@ -1764,6 +1791,8 @@ static int apply_correction(xf_store *s, const resolve_req *rq, long long person
 	} else if (rec_write(s, REC_UPDATE, person_id, id, &after, errs) != 0) {
 		goto out;
 	}
+	if (claim_id > 0 && claim_corrected(s, claim_id, id, del, pb, actor, errs) != 0)
+		goto out;
 	bj = add ? NULL : rec_json(&before, id);
 	aj = del ? NULL : rec_json(&after, id);
 	btext = bj ? json_text(bj) : NULL;

@@ -2,7 +2,8 @@
  * member submits a claim with evidence, a reviewer and an approver move it
  * to approved, the credits show up in the member's totals and in a 公示
  * whose end date is right on the official calendar, an objection is lodged
- * and resolved (upheld: the record corrected through an audited change),
+ * and resolved (upheld: the record corrected through an audited change, the
+ * claim's history telling so),
  * the period is archived, and archived data refuses changes. Runs the
  * sanitizer server on SQLite, and on PostgreSQL when XUEFEN_TEST_PG is set.
  *
@@ -277,6 +278,17 @@ static void test_claim_to_archive(void **state)
 	assert_string_equal(ah_jstr(r.json, "status"), "upheld");
 	ah_resp_free(&r);
 	assert_true(line_total(pub, "year_total") > year_before);
+	/* The claim's history says its record was corrected, and by whom. */
+	snprintf(path, sizeof(path), "/api/v1/claims/%lld", claim);
+	ah_call(&C.srv, &C.member, "GET", path, NULL, &r);
+	ah_expect(&r, 200, "GET /claims/{id} after the correction");
+	const cJSON *events = ah_jget(r.json, "events");
+	const cJSON *last = cJSON_GetArrayItem(events, cJSON_GetArraySize(events) - 1);
+	assert_string_equal(ah_jstr(r.json, "status"), "approved");
+	assert_non_null(strstr(ah_jstr(last, "note"), "经公示异议更正：记录 #"));
+	assert_string_equal(ah_jstr(last, "to"), "approved");
+	assert_string_equal(ah_jstr(last, "user.username"), "admin");
+	ah_resp_free(&r);
 
 	/* A second claim of the quarter, reviewed but not yet approved. */
 	snprintf(date, sizeof(date), "%d-08-20", C.year);
