@@ -73,3 +73,12 @@ void xf_format_num(double v, char *buf)
 	if (n >= 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
 		buf[--n] = '\0';
 }
+
+const char *xf_format_short(double v, char buf[32])
+{
+	xf_format_num(xf_round2(v), buf);
+	size_t n = strlen(buf);
+	if (n >= 2 && buf[n - 1] == '0' && buf[n - 2] == '.')
+		buf[n - 2] = '\0';
+	return buf;
+}

@@ -21,4 +21,8 @@ int xf_parse_double(const char *s, double *out);
  * the shortest of "14.0", "14.5", "58.33". buf needs 32 bytes. */
 void xf_format_num(double v, char *buf);
 
+/* v rounded to 2 decimals for a sentence, without trailing zeros: "7",
+ * "6.5", "58.33" (xf_format_num keeps "7.0"). Returns buf (32 bytes). */
+const char *xf_format_short(double v, char buf[32]);
+
 #endif

@@ -78,3 +78,11 @@ size_t xf_utf8_prefix(const char *s, size_t max)
 		n--;
 	return n;
 }
+
+bool xf_text_blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}

@@ -25,6 +25,10 @@ long xf_utf8_chars(const char *s);
  * -1 otherwise. For free text fields of forms. */
 long xf_utf8_text_chars(const char *s, bool multiline);
 
+/* Whether s has nothing but spaces, tabs, carriage returns and newlines
+ * (also when it is empty): a text field left blank. */
+bool xf_text_blank(const char *s);
+
 /* How many bytes of s to show in a message: all of it up to max bytes,
  * else the longest prefix of at most max that does not split a character. */
 size_t xf_utf8_prefix(const char *s, size_t max);

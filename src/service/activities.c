@@ -172,28 +172,9 @@ static void oom(xf_errs *errs)
 	errs->internal = true;
 }
 
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
-static bool in_sorted(const long long *v, size_t n, long long x)
-{
-	return v != NULL && n > 0 && bsearch(&x, v, n, sizeof(*v), cmp_ll) != NULL;
-}
-
 static bool is_admin(const xf_principal *p)
 {
 	return (p->roles & XF_ROLE_ADMIN) != 0;
-}
-
-static bool blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
 }
 
 /* date_to - date_from + 1, or 0 when either is not a date. */
@@ -656,7 +637,7 @@ static void parse_field(int fi, const cJSON *v, form *nv, xf_errs *errs)
 	}
 	free(nv->text[fi]);
 	nv->text[fi] = NULL;
-	if (blank(t)) {
+	if (xf_text_blank(t)) {
 		if (fields[fi].required)
 			xf_errs_add(errs, "%s: %s不能为空", key, label);
 		return; /* an empty optional text is none */
@@ -1112,7 +1093,7 @@ out:
 static int check_note(const char *key, const char *label, const char *t, bool required,
 		      xf_errs *errs)
 {
-	if (t == NULL || blank(t)) {
+	if (t == NULL || xf_text_blank(t)) {
 		if (required) {
 			xf_errs_add(errs, "%s: %s不能为空", key, label);
 			return -1;
@@ -1203,7 +1184,7 @@ static int transition(xf_store *s, const xf_principal *who, long long id, int ac
 		goto out;
 	rc = -1;
 	before = status_json(a.status, NULL, NULL);
-	after = status_json(to_status[action], text_key, text && !blank(text) ? text : NULL);
+	after = status_json(to_status[action], text_key, text && !xf_text_blank(text) ? text : NULL);
 	if (before == NULL || after == NULL) {
 		oom(errs);
 		goto out;
@@ -1900,7 +1881,8 @@ static int att_row_fn(void *ctx, uint32_t row, const char *const *cells, size_t 
 		att_problem(m, row, h, "%s（%.40s）已不在职", p.name, who);
 		return 0;
 	}
-	if (!in_sorted(m->org, m->norg, p.unit)) {
+	xf_unit_scope org = {.units = m->org, .nunits = m->norg};
+	if (!xf_unit_scope_has(&org, p.unit)) {
 		att_problem(m, row, h, "%s（%.40s）不属于%s，不能列入本活动的名单", p.name, who,
 			    m->org_name);
 		return 0;

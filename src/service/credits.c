@@ -32,24 +32,6 @@
 
 /* ---- shared helpers ---- */
 
-/* A number for a sentence: at most 2 decimals, no trailing zeros. */
-static const char *fmt_num(double v, char buf[32])
-{
-	v = xf_round2(v);
-	if (v == 0)
-		v = 0;
-	snprintf(buf, 32, "%.2f", v);
-	char *dot = strchr(buf, '.');
-	if (dot) {
-		char *end = buf + strlen(buf) - 1;
-		while (end > dot && *end == '0')
-			*end-- = '\0';
-		if (end == dot)
-			*end = '\0';
-	}
-	return buf;
-}
-
 /* Appends printf output to buf (size bytes, NUL-terminated), truncating. */
 __attribute__((format(printf, 3, 4)))
 static void append(char *buf, size_t size, const char *fmt, ...)
@@ -232,8 +214,8 @@ static void sugg_phrase(const xf_policy *p, const sugg *s, char *buf, size_t siz
 	const char *m = measure(it);
 	char n[32], per[32];
 	const char *level = s->level >= 0 ? p->levels[s->level].name : "";
-	fmt_num(s->units, n);
-	fmt_num(s->per, per);
+	xf_format_short(s->units, n);
+	xf_format_short(s->per, per);
 	switch (it->per) {
 	case XF_PER_HOUR:
 		snprintf(buf, size, "在“%s”再学习 %s 学时（每学时 %s 学分）", it->name, n, per);
@@ -274,7 +256,7 @@ static void append_suggestions(const xf_policy *p, const sugg *s, int n, bool to
 	if (n == 0)
 		append(buf, size, "（可计分的项目均已达到上限）");
 	else if (left > EPS)
-		append(buf, size, "（其余 %s 学分已无可计分的项目）", fmt_num(left, num));
+		append(buf, size, "（其余 %s 学分已无可计分的项目）", xf_format_short(left, num));
 }
 
 static void write_suggestions(xf_jw *w, const xf_policy *p, const sugg *s, int n)
@@ -351,7 +333,7 @@ static void missing_pass_line(const xf_policy *p, const xf_result *r, int c, pas
 	snprintf(g->text, sizeof(g->text), "“%s”类未达到单项合格", cat->name);
 	if (g->credits > EPS)
 		append(g->text, sizeof(g->text), "，还差 %s 学分（合格线 %s 学分）",
-		       fmt_num(g->credits, num), fmt_num(cat->pass_min, num2));
+		       xf_format_short(g->credits, num), xf_format_short(cat->pass_min, num2));
 	/* Units an item must reach first (e.g. 4 次市干教办讲座): they earn
 	 * credits too, which count against the credit gap. */
 	double rest = g->credits;
@@ -365,7 +347,7 @@ static void missing_pass_line(const xf_policy *p, const xf_result *r, int c, pas
 		g->count_need[g->ncounts] = need;
 		g->ncounts++;
 		append(g->text, sizeof(g->text), "，“%s”还差 %s %s（需 %s %s）", it->name,
-		       fmt_num(need, num), measure(it), fmt_num(cat->pass_count_min[k], num2), measure(it));
+		       xf_format_short(need, num), measure(it), xf_format_short(cat->pass_count_min[k], num2), measure(it));
 		sugg s;
 		double room = item_room(p, r, i, used);
 		double per = it->points;
@@ -407,7 +389,7 @@ static void missing_item(const xf_policy *p, const xf_result *r, int k, item_gap
 	g->item = i;
 	g->credits = xf_round2(p->require_item_min[k] - xf_round2(r->items[i]));
 	snprintf(g->text, sizeof(g->text), "“%s”还差 %s 学分（需 %s 学分）", it->name,
-		 fmt_num(g->credits, num), fmt_num(p->require_item_min[k], num2));
+		 xf_format_short(g->credits, num), xf_format_short(p->require_item_min[k], num2));
 	double room = item_room(p, r, i, NULL);
 	g->has_s = item_option(p, r, i, g->credits, room, &g->s);
 	if (g->has_s)
@@ -430,7 +412,7 @@ static void find_missing(const xf_policy *p, const xf_result *r, missing *m)
 			m->credits = 0;
 		if (m->credits > EPS) {
 			m->ns = suggest(p, r, m->credits, -1, NULL, m->s, &m->together, &m->left);
-			snprintf(m->text, sizeof(m->text), "还差 %s 学分", fmt_num(m->credits, num));
+			snprintf(m->text, sizeof(m->text), "还差 %s 学分", xf_format_short(m->credits, num));
 			append_suggestions(p, m->s, m->ns, m->together, m->left, m->text, sizeof(m->text));
 		}
 		for (int k = 0; k < p->nrequire_items && m->nitems < 8; k++) {
@@ -836,7 +818,7 @@ static void record_explain(const rec_fate *f, const xf_record *rec, const char *
 			append(buf, size, "；%s",
 			       ev_text(texts, cat_cap_ev[p->items[rec->item].category]));
 		if (f->status == RS_TRIMMED)
-			append(buf, size, "；本条计 %s 学分", fmt_num(f->counted, num));
+			append(buf, size, "；本条计 %s 学分", xf_format_short(f->counted, num));
 		break;
 	case RS_DROPPED:
 		append(buf, size, "%s%s%s，本条不计", v ? v : "", v ? "；" : "", o ? o : "");

@@ -101,7 +101,7 @@ static int cmp_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool unit_in_scope(const xf_unit_scope *sc, long long unit_id)
+bool xf_unit_scope_has(const xf_unit_scope *sc, long long unit_id)
 {
 	if (sc == NULL)
 		return false;
@@ -120,14 +120,6 @@ static void oom(xf_errs *errs)
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
-}
-
-static bool blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return false;
-	return true;
 }
 
 /* What a failed bind says here (xf_query's default is "内存不足"). */
@@ -154,7 +146,7 @@ static int person_visible(xf_store *s, const xf_unit_scope *scope, long long per
 	int rc = xf_people_unit_of(s, person_id, &unit, errs);
 	if (rc != 0)
 		return rc;
-	return unit_in_scope(scope, unit) ? 0 : 1;
+	return xf_unit_scope_has(scope, unit) ? 0 : 1;
 }
 
 static void person_object(char *buf, size_t size, long long id)
@@ -451,7 +443,7 @@ int xf_people_get_json(xf_store *s, const xf_unit_scope *scope, long long person
 		rc = r == XF_STEP_DONE ? 1 : -1;
 		goto out;
 	}
-	if (!unit_in_scope(scope, xf_stmt_is_null(st, 4) ? 0 : xf_stmt_int(st, 4))) {
+	if (!xf_unit_scope_has(scope, xf_stmt_is_null(st, 4) ? 0 : xf_stmt_int(st, 4))) {
 		rc = 1;
 		goto out;
 	}
@@ -631,7 +623,7 @@ static void check_field(int fi, const cJSON *v, pvals *nv, xf_errs *errs)
 	case F_NAME:
 	case F_STAFF_NO:
 	case F_ROLE:
-		if (blank(t)) {
+		if (xf_text_blank(t)) {
 			xf_errs_add(errs, "%s: %s不能为空", key, label);
 			return;
 		}
@@ -749,7 +741,7 @@ static int check_in_db(xf_store *s, const xf_unit_scope *scope, long long person
 			return -1;
 		/* Out of scope reads as missing: a reviewer learns nothing of
 		 * other units. */
-		if (f == 1 || !unit_in_scope(scope, nv->unit_id))
+		if (f == 1 || !xf_unit_scope_has(scope, nv->unit_id))
 			xf_errs_add(errs, "unit_id: 单位 %lld 不存在", nv->unit_id);
 	}
 	return 0;
@@ -834,7 +826,7 @@ int xf_people_update(xf_store *s, const xf_unit_scope *scope, long long person_i
 		rc = got;
 		goto out;
 	}
-	if (!unit_in_scope(scope, old.unit_id)) { /* moved away meanwhile */
+	if (!xf_unit_scope_has(scope, old.unit_id)) { /* moved away meanwhile */
 		rc = 1;
 		goto out;
 	}
@@ -1500,7 +1492,7 @@ int xf_units_tree_json(xf_store *s, const xf_unit_scope *scope, int year, FILE *
 		goto out;
 	}
 	for (size_t i = 0; i < t.n; i++)
-		t.u[i].visible = unit_in_scope(scope, t.u[i].id);
+		t.u[i].visible = xf_unit_scope_has(scope, t.u[i].id);
 	for (size_t i = 0; i < t.n; i++) {
 		unit *u = &t.u[i];
 		if (u->parent >= 0)
@@ -1535,7 +1527,7 @@ int xf_units_get_json(xf_store *s, const xf_unit_scope *scope, long long unit_id
 	char *policy = NULL;
 	long long people = 0;
 	xf_step r;
-	if (!unit_in_scope(scope, unit_id))
+	if (!xf_unit_scope_has(scope, unit_id))
 		return 1;
 	xf_stmt *st = NULL;
 	if (xf_query_row(s, XF_SCOPE_UNIT_POLICY, errs, BIND_FAILED, XF_IN(unit_id), XF_IN(year),

@@ -42,6 +42,10 @@ typedef struct xf_unit_scope {
 	size_t nunits;
 } xf_unit_scope;
 
+/* Whether unit_id is in the scope (all, or one of its sorted units; never
+ * unit 0 or a NULL scope). */
+bool xf_unit_scope_has(const xf_unit_scope *sc, long long unit_id);
+
 typedef struct xf_people_query {
 	const char *q;          /* matches name, staff no. or code (substring), or NULL */
 	long long unit_id;      /* the unit and those under it; 0: any */

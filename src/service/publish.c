@@ -84,14 +84,6 @@ xf_date xf_quarter_end(int year, int quarter)
 	return year * 10000 + m * 100 + xf_days_in_month(year, m);
 }
 
-static bool blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return false;
-	return true;
-}
-
 static double total_of(const xf_result *r)
 {
 	return r->has_total ? r->total : 0;
@@ -508,7 +500,7 @@ static int publish_check(const xf_publish_req *req, xf_date *from, xf_date *to, 
 	}
 	if (req->title != NULL) {
 		long n = xf_utf8_text_chars(req->title, false);
-		if (n < 1 || n > TITLE_MAX_CHARS || blank(req->title)) {
+		if (n < 1 || n > TITLE_MAX_CHARS || xf_text_blank(req->title)) {
 			xf_errs_add(errs, "title：应为 1 到 %d 个字符（不含控制字符）", TITLE_MAX_CHARS);
 			return -1;
 		}
@@ -1245,7 +1237,7 @@ int xf_objection_lodge(xf_store *s, const xf_principal *who, long long publicati
 		goto out;
 	}
 	long n = text ? xf_utf8_text_chars(text, true) : -1;
-	if (n < 1 || n > TEXT_MAX_CHARS || blank(text)) {
+	if (n < 1 || n > TEXT_MAX_CHARS || xf_text_blank(text)) {
 		xf_errs_add(errs, "text：异议内容应为 1 到 %d 个字符", TEXT_MAX_CHARS);
 		goto out;
 	}
@@ -1464,7 +1456,7 @@ static int rec_apply(rec *r, const cJSON *fields, const char *at, xf_errs *errs)
 		case F_DATE: {
 			xf_date d;
 			long n = cJSON_IsString(f) ? xf_utf8_text_chars(f->valuestring, false) : -1;
-			if (n < 1 || n > FIELD_TEXT_MAX || blank(f->valuestring)) {
+			if (n < 1 || n > FIELD_TEXT_MAX || xf_text_blank(f->valuestring)) {
 				xf_errs_add(errs, "%s.%s：应为 1 到 %d 个字符的文本", at, k, FIELD_TEXT_MAX);
 				bad = 1;
 				break;
@@ -1632,7 +1624,7 @@ static int resolve_parse(const cJSON *o, resolve_req *rq, xf_errs *errs)
 	}
 	rq->upheld = strcmp(d->valuestring, "upheld") == 0;
 	long n = cJSON_IsString(reason) ? xf_utf8_text_chars(reason->valuestring, true) : -1;
-	if (n < 1 || n > REASON_MAX_CHARS || blank(reason->valuestring)) {
+	if (n < 1 || n > REASON_MAX_CHARS || xf_text_blank(reason->valuestring)) {
 		xf_errs_add(errs, "reason：处理理由应为 1 到 %d 个字符", REASON_MAX_CHARS);
 		bad = 1;
 	} else {
@@ -2218,28 +2210,18 @@ static void reg_content(xf_store *s, const reg_rec *x, const char *item_name, ch
 	xf_errs_cleanup(&quiet);
 }
 
-/* "120", "1.5": a whole number without decimals. */
-static const char *amount_num(double v, char n[32])
-{
-	if (v == floor(v) && fabs(v) < 1e15)
-		snprintf(n, 32, "%.0f", v);
-	else
-		xf_format_num(xf_round2(v), n);
-	return n;
-}
-
 static void amount_text(const reg_rec *x, char *buf, size_t size)
 {
 	char n[32];
 	buf[0] = '\0';
 	if (!isnan(x->minutes))
-		snprintf(buf, size, "%s 分钟", amount_num(x->minutes, n));
+		snprintf(buf, size, "%s 分钟", xf_format_short(x->minutes, n));
 	else if (!isnan(x->hours))
-		snprintf(buf, size, "%s 学时", amount_num(x->hours, n));
+		snprintf(buf, size, "%s 学时", xf_format_short(x->hours, n));
 	else if (!isnan(x->days))
-		snprintf(buf, size, "%s 天", amount_num(x->days, n));
+		snprintf(buf, size, "%s 天", xf_format_short(x->days, n));
 	else if (!isnan(x->count))
-		snprintf(buf, size, "%s 次", amount_num(x->count, n));
+		snprintf(buf, size, "%s 次", xf_format_short(x->count, n));
 }
 
 /* The ids of the person's records of the period that came from an

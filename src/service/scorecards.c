@@ -52,40 +52,6 @@ static void oom(xf_errs *errs)
 	errs->internal = true;
 }
 
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
-static bool unit_in_scope(const xf_unit_scope *sc, long long unit_id)
-{
-	if (sc->all)
-		return true;
-	if (unit_id <= 0 || sc->units == NULL || sc->nunits == 0)
-		return false;
-	return bsearch(&unit_id, sc->units, sc->nunits, sizeof(*sc->units), cmp_ll) != NULL;
-}
-
-/* A score or a maximum for a sentence: at most 2 decimals, no trailing
- * zeros ("7", "6.5"). */
-static const char *fmt_num(double v, char buf[32])
-{
-	v = xf_round2(v);
-	if (v == 0)
-		v = 0;
-	snprintf(buf, 32, "%.2f", v);
-	char *dot = strchr(buf, '.');
-	if (dot) {
-		char *end = buf + strlen(buf) - 1;
-		while (end > dot && *end == '0')
-			*end-- = '\0';
-		if (end == dot)
-			*end = '\0';
-	}
-	return buf;
-}
-
 /* ---- the card ---- */
 
 typedef struct card {
@@ -122,7 +88,7 @@ static int card_find(xf_store *s, const xf_unit_scope *scope, long long person_i
 			     XF_IN(person_id), XF_OUT(&c->unit_id));
 	if (f != 0)
 		return f < 0 ? -1 : XF_SC_MISSING;
-	if (scope && !unit_in_scope(scope, c->unit_id))
+	if (scope && !xf_unit_scope_has(scope, c->unit_id))
 		return XF_SC_MISSING;
 	if (c->unit_id == 0) {
 		xf_errs_add(errs, "该人员不属于任何单位，没有评分表");
@@ -370,7 +336,7 @@ static void parse_lines(const xf_policy *p, const cJSON *lines, change *ch, xf_e
 		}
 		double v = m->valuedouble;
 		if (!cJSON_IsNumber(m) || !isfinite(v)) {
-			xf_errs_add(errs, "%s 的分数应为 0 到 %s 之间的数字", key, fmt_num(ln->max, a));
+			xf_errs_add(errs, "%s 的分数应为 0 到 %s 之间的数字", key, xf_format_short(ln->max, a));
 			continue;
 		}
 		if (v < 0) {
@@ -378,11 +344,11 @@ static void parse_lines(const xf_policy *p, const cJSON *lines, change *ch, xf_e
 			continue;
 		}
 		if (v > ln->max + EPS) {
-			xf_errs_add(errs, "%s 的分数不能超过 %s", key, fmt_num(ln->max, a));
+			xf_errs_add(errs, "%s 的分数不能超过 %s", key, xf_format_short(ln->max, a));
 			continue;
 		}
 		if (fabs(v * 100 - round(v * 100)) > 1e-6) {
-			xf_errs_add(errs, "%s 的分数最多保留两位小数（收到 %s）", key, fmt_num(v, b));
+			xf_errs_add(errs, "%s 的分数最多保留两位小数（收到 %s）", key, xf_format_short(v, b));
 			continue;
 		}
 		ch->given[k] = true;
@@ -736,8 +702,8 @@ int xf_scorecard_review(xf_store *s, const xf_scorecard_reviewer *r, long long p
 	for (int k = 0; k < c.p->nlines; k++)
 		max_total += c.p->lines[k].max;
 	snprintf(title, sizeof(title), "您的%d年度评分表已评分", year);
-	snprintf(body, sizeof(body), "考评总分 %s 分（满分 %s 分）", fmt_num(total, a),
-		 fmt_num(max_total, b));
+	snprintf(body, sizeof(body), "考评总分 %s 分（满分 %s 分）", xf_format_short(total, a),
+		 xf_format_short(max_total, b));
 	card_object(object, sizeof(object), &c);
 	if (xf_notice_add(s, person_id, XF_NOTICE_SCORECARD_REVIEWED, title, body, object, errs) != 0)
 		goto out;
@@ -1026,7 +992,7 @@ static char *card_units(xf_store *s, const xf_unit_scope *scope, int year, xf_er
 	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
 		long long unit = xf_stmt_int(st, 0);
 		const char *ref = xf_stmt_text(st, 1);
-		if (ref == NULL || !unit_in_scope(scope, unit))
+		if (ref == NULL || !xf_unit_scope_has(scope, unit))
 			continue;
 		int lines = has_lines(ref, &yes, &no, errs);
 		if (lines < 0)

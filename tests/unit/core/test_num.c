@@ -75,6 +75,20 @@ static void test_format(void **state)
 	assert_true(strlen(buf) < 32);
 }
 
+/* Numbers in sentences: rounded to 2 decimals, no trailing zeros. */
+static void test_format_short(void **state)
+{
+	(void)state;
+	static const struct { double v; const char *want; } rows[] = {
+		{7, "7"}, {6.5, "6.5"}, {58.333, "58.33"}, {1.005, "1.01"}, {0.004, "0"},
+		{-0.0, "0"}, {-2.50, "-2.5"}, {120, "120"}, {10.10, "10.1"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char buf[32];
+		assert_string_equal(xf_format_short(rows[i].v, buf), rows[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +96,7 @@ int main(void)
 		cmocka_unit_test(test_round0),
 		cmocka_unit_test(test_parse_double),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format_short),
 	};
 	return cmocka_run_group_tests_name("core/num", tests, NULL, NULL);
 }

@@ -36,11 +36,24 @@ static void test_prefix(void **state)
 	assert_int_equal(xf_utf8_prefix("学学", 6), 6);
 }
 
+/* A text field left blank: only spaces, tabs, CR and LF (or nothing);
+ * a full-width space or any other character is text. */
+static void test_text_blank(void **state)
+{
+	(void)state;
+	assert_true(xf_text_blank(""));
+	assert_true(xf_text_blank(" \t\r\n "));
+	assert_false(xf_text_blank(" a "));
+	assert_false(xf_text_blank("\xe3\x80\x80")); /* U+3000 ideographic space */
+	assert_false(xf_text_blank("学"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_chars),
 		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_text_blank),
 	};
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
 }

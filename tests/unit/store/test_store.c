@@ -240,6 +240,41 @@ static void test_newer_schema_refused(void **state)
 	}
 }
 
+/* A database of the previous schema (3: no blobs table) is refused by a
+ * plain open, naming `xuefen init`, and brought to the current one by it,
+ * its data kept. */
+static void test_older_schema_migrated(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		const char *url = fresh(&backends[b], &errs);
+		xf_store *s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		xf_audit_entry e = {"cli", "init", NULL, NULL, NULL};
+		assert_int_equal(xf_store_audit(s, &e, &errs), 0);
+		assert_int_equal(xf_store_exec_for_tests(s, "DROP TABLE blobs", &errs), 0);
+		assert_int_equal(xf_store_exec_for_tests(s, "UPDATE schema_version SET version = 3", &errs), 0);
+		xf_store_close(s);
+		assert_null(xf_store_open(url, XF_STORE_OPEN, &errs));
+		assert_non_null(strstr(errs.msgs[errs.n - 1], "run xuefen init"));
+		xf_errs_cleanup(&errs);
+		xf_errs_init(&errs);
+		s = xf_store_open(url, XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		int v = 0;
+		assert_int_equal(xf_store_schema_version(s, &v, &errs), 0);
+		assert_int_equal(v, XF_SCHEMA_VERSION);
+		assert_int_equal(xf_store_blob_put(s, "k", "v", 1, &errs), 0);
+		long long n = 0;
+		assert_int_equal(xf_store_audit_count(s, &n, &errs), 0);
+		assert_int_equal(n, 1);
+		xf_store_close(s);
+		xf_errs_cleanup(&errs);
+	}
+}
+
 int main(void)
 {
 	if (backends_setup("/tmp/xuefen-store-XXXXXX") != 0)
@@ -252,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_older_schema_migrated),
 	};
 	int rc = cmocka_run_group_tests_name(nbackends > 1 ? "store (sqlite, postgresql)" : "store (sqlite)",
 					     tests, NULL, NULL);
