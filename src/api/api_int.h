@@ -258,6 +258,7 @@ void api_export_results(api_ctx *c);
 void api_export_template(api_ctx *c);
 void api_export_case(api_ctx *c);
 void api_assess(api_ctx *c);
+void api_assess_results(api_ctx *c);
 void api_health(api_ctx *c);
 void api_export_quarterly(api_ctx *c);
 

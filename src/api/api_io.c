@@ -146,6 +146,40 @@ void api_export_results(api_ctx *c)
 	xf_errs_cleanup(&errs);
 }
 
+void api_assess_results(api_ctx *c)
+{
+	xf_results_query q = {.q = xf_req_query(c->req, "q"), .grade = xf_req_query(c->req, "grade"),
+			      .met = -1};
+	long long met = -1;
+	if (!api_query_year(c, &q.year) || !unit_code_arg(c, &q.unit) ||
+	    !api_query_int(c, "met", 0, 1, -1, &met) ||
+	    !api_query_int(c, "page", 1, 1000000, 1, &q.page) ||
+	    !api_query_int(c, "per_page", 1, 200, 20, &q.per_page))
+		return;
+	q.met = (int)met;
+	if (q.q && *q.q == '\0')
+		q.q = NULL;
+	if (q.grade && *q.grade == '\0')
+		q.grade = NULL;
+	if ((q.q && strlen(q.q) > 400) || (q.grade && strlen(q.grade) > 64)) {
+		api_error(c, 400, "bad_request", "搜索词或等级过长");
+		return;
+	}
+	FILE *f = api_stream(c);
+	if (f == NULL)
+		return;
+	xf_errs errs;
+	xf_errs_init(&errs);
+	if (xf_results_page_json(c->store, &q, f, &errs) != 0) {
+		api_res_reset(c->res);
+		if (errs.internal)
+			api_internal(c, &errs);
+		else
+			api_error(c, 404, "not_assessed", errs.n ? errs.msgs[0] : "该年度没有考核结果");
+	}
+	xf_errs_cleanup(&errs);
+}
+
 void api_export_template(api_ctx *c)
 {
 	const char *kind = c->req->params[0];

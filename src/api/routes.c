@@ -61,6 +61,7 @@ const api_route api_routes[] = {
 	{GET, "/api/v1/exports/templates/{kind}", ADMIN, NULL, api_export_template},
 	{GET, "/api/v1/exports/case", ADMIN, NULL, api_export_case},
 	{POST, "/api/v1/assessments", ADMIN, JSON, api_assess},
+	{GET, "/api/v1/assessments/results", ADMIN, NULL, api_assess_results},
 	{GET, "/api/v1/exports/quarterly", ADMIN, NULL, api_export_quarterly},
 
 	/* The workflow (docs/workflow.md). Fixed paths before {id} ones. */

@@ -1,13 +1,16 @@
 /* export_sheet: spreadsheet exports for the offices — the import templates
  * (XLSX, exactly the columns the importers read, see sheets.h) and the
  * year's assessment results (XLSX with a summary and one sheet per unit, or
- * one CSV file that Excel opens with the Chinese intact).
+ * one CSV file that Excel opens with the Chinese intact), and those results
+ * as JSON pages for the web UI.
  *
  * Both write to `path` through a temporary file in the same directory that
  * is renamed over `path` only when complete: a failed export leaves no file
  * (and an older file at `path` untouched). */
 #ifndef XF_SERVICE_EXPORT_SHEET_H
 #define XF_SERVICE_EXPORT_SHEET_H
+
+#include <stdio.h>
 
 #include "core/errs.h"
 #include "store/store.h"
@@ -40,5 +43,30 @@ int xf_export_template(const char *kind, const char *path, xf_errs *errs);
  * cannot be loaded, a database or write error. */
 int xf_export_results(xf_store *s, int year, const char *unit, const char *format,
 		      const char *path, xf_errs *errs);
+
+/* The same result rows as JSON, a page at a time, for the 年度考核 page:
+ * filtered by unit code, by a name or staff number containing q, by met
+ * (1 met, 0 not met; people without a requirement match neither) and by
+ * grade key, in the export's order (unit code, policy, person id).
+ *   {"year", "page", "per_page", "total",
+ *    "categories": [{key, name}] (every policy of the year's),
+ *    "grades": [{key, name}], "units": [{code, name}] (those with results:
+ *    the filter's choices),
+ *    "items": [{"person": {id, name, staff_no}, "unit": {code, name},
+ *      "policy", "categories": {key: credits}, "total", "final",
+ *      "required" (null when none), "met" (true, false, null), "grade"
+ *      and "exempt" (their Chinese names, or null), "award_candidate"}]}
+ * Returns 0, or -1 with a message (not assessed: as xf_export_results). */
+typedef struct xf_results_query {
+	int year;
+	const char *unit;   /* unit code or NULL */
+	const char *q;      /* or NULL */
+	int met;            /* 1, 0, or -1: any */
+	const char *grade;  /* grade key or NULL */
+	long long page;     /* 1-based */
+	long long per_page; /* 1..200 */
+} xf_results_query;
+
+int xf_results_page_json(xf_store *s, const xf_results_query *q, FILE *f, xf_errs *errs);
 
 #endif

@@ -15,9 +15,11 @@
 #include <xlsxwriter.h>
 
 #include "core/num.h"
+#include "io/jsonw.h"
 #include "policy/policy.h"
 #include "service/export_sheet.h"
 #include "service/sheets.h"
+#include "store/query.h"
 
 #define SUMMARY_SHEET "汇总"
 #define NOTES_SHEET "填写说明"
@@ -1001,6 +1003,201 @@ int xf_export_results(xf_store *s, int year, const char *unit, const char *forma
 	}
 	rc = tmp_finish(tmp, path, rc == 0, errs);
 out:
+	exporter_cleanup(&x);
+	return rc;
+}
+
+/* ---- a page of results as JSON ------------------------------------------ */
+
+/* The rows of the latest runs that pass the filters: $1 year, $2 unit
+ * code, $3 LIKE pattern, $4 met (NULL: any), $5 grade key. */
+#define PAGE_FROM                                                                        \
+	" FROM run_results x JOIN runs rn ON rn.id = x.run_id"                             \
+	" JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = p.unit_id"       \
+	" WHERE x.run_id IN (" LATEST_RUNS ")"                                              \
+	" AND (CAST($2 AS TEXT) IS NULL OR u.code = CAST($2 AS TEXT))"                     \
+	" AND (CAST($3 AS TEXT) IS NULL OR lower(p.name) LIKE lower(CAST($3 AS TEXT)) ESCAPE '\\'" \
+	" OR lower(p.staff_no) LIKE lower(CAST($3 AS TEXT)) ESCAPE '\\')"                \
+	" AND (CAST($4 AS INTEGER) IS NULL OR x.met = CAST($4 AS INTEGER))"                \
+	" AND (CAST($5 AS TEXT) IS NULL OR x.grade = CAST($5 AS TEXT))"
+
+static int page_bind(xf_stmt *st, const xf_results_query *q, const char *pattern)
+{
+	return xf_stmt_bind_int(st, 1, q->year) |
+	       (q->unit ? xf_stmt_bind_text(st, 2, q->unit) : xf_stmt_bind_null(st, 2)) |
+	       (pattern ? xf_stmt_bind_text(st, 3, pattern) : xf_stmt_bind_null(st, 3)) |
+	       (q->met >= 0 ? xf_stmt_bind_int(st, 4, q->met) : xf_stmt_bind_null(st, 4)) |
+	       (q->grade ? xf_stmt_bind_text(st, 5, q->grade) : xf_stmt_bind_null(st, 5));
+}
+
+static void page_num(xf_jw *w, const char *key, bool has, double v)
+{
+	if (has)
+		xf_jw_kcredits(w, key, v);
+	else
+		xf_jw_knull(w, key);
+}
+
+static void page_item(xf_jw *w, const row *rw, long long person_id)
+{
+	const xf_policy *p = rw->pol->p;
+	xf_jw_obj(w);
+	xf_jw_key(w, "person");
+	xf_jw_obj(w);
+	xf_jw_kint(w, "id", person_id);
+	xf_jw_kstr(w, "name", rw->name);
+	xf_jw_kstr(w, "staff_no", rw->staff_no);
+	xf_jw_obj_end(w);
+	xf_jw_key(w, "unit");
+	xf_jw_obj(w);
+	xf_jw_kstr(w, "code", rw->unit_code);
+	xf_jw_kstr(w, "name", rw->unit_name);
+	xf_jw_obj_end(w);
+	xf_jw_kstr(w, "policy", rw->pol->ref);
+	xf_jw_key(w, "categories");
+	xf_jw_obj(w);
+	for (int c = 0; c < p->ncategories; c++) {
+		double v;
+		if (row_cat(rw, p->categories[c].key, &v))
+			xf_jw_kcredits(w, p->categories[c].key, v);
+	}
+	xf_jw_obj_end(w);
+	page_num(w, "total", rw->has_total, rw->total);
+	page_num(w, "final", rw->has_final, rw->final);
+	page_num(w, "required", rw->has_required, rw->required);
+	if (rw->met < 0)
+		xf_jw_knull(w, "met");
+	else
+		xf_jw_kbool(w, "met", rw->met != 0);
+	xf_jw_kstr(w, "grade", rw->grade);
+	xf_jw_kstr(w, "exempt", rw->exempt);
+	xf_jw_kbool(w, "award_candidate", rw->award);
+	xf_jw_obj_end(w);
+}
+
+/* The filter's choices: the units with results, and every grade of the
+ * year's policies by key. */
+static int page_choices(exporter *x, xf_store *s, int year, xf_jw *w)
+{
+	xf_jw_key(w, "categories");
+	xf_jw_arr(w);
+	for (int c = 0; c < x->ncats; c++) {
+		xf_jw_obj(w);
+		xf_jw_kstr(w, "key", x->cats[c].key);
+		xf_jw_kstr(w, "name", x->cats[c].name);
+		xf_jw_obj_end(w);
+	}
+	xf_jw_arr_end(w);
+	xf_jw_key(w, "grades");
+	xf_jw_arr(w);
+	for (int i = 0; i < x->npols; i++) {
+		const xf_policy *p = x->pols[i].p;
+		for (int g = 0; g < p->ngrades; g++) {
+			bool seen = false;
+			for (int j = 0; j < i && !seen; j++)
+				seen = xf_policy_grade(x->pols[j].p, p->grades[g].key) >= 0;
+			if (seen)
+				continue;
+			xf_jw_obj(w);
+			xf_jw_kstr(w, "key", p->grades[g].key);
+			xf_jw_kstr(w, "name", p->grades[g].name);
+			xf_jw_obj_end(w);
+		}
+	}
+	xf_jw_arr_end(w);
+	xf_stmt *st = xf_stmt_prepare(s,
+				      "SELECT DISTINCT u.code, u.name FROM run_results x"
+				      " JOIN people p ON p.id = x.person_id JOIN units u ON u.id = p.unit_id"
+				      " WHERE x.run_id IN (" LATEST_RUNS ") ORDER BY u.code",
+				      x->errs);
+	if (st == NULL)
+		return -1;
+	int rc = -1;
+	if (xf_stmt_bind_int(st, 1, year) != 0) {
+		xf_errs_add(x->errs, "绑定参数失败 (cannot bind a parameter)");
+		goto out;
+	}
+	xf_jw_key(w, "units");
+	xf_jw_arr(w);
+	xf_step r;
+	while ((r = xf_stmt_step(st, x->errs)) == XF_STEP_ROW) {
+		xf_jw_obj(w);
+		xf_jw_kstr(w, "code", xf_stmt_text(st, 0));
+		xf_jw_kstr(w, "name", xf_stmt_text(st, 1));
+		xf_jw_obj_end(w);
+	}
+	xf_jw_arr_end(w);
+	rc = r == XF_STEP_DONE ? 0 : -1;
+out:
+	xf_stmt_finalize(st);
+	return rc;
+}
+
+int xf_results_page_json(xf_store *s, const xf_results_query *q, FILE *f, xf_errs *errs)
+{
+	exporter x = {0};
+	x.errs = errs;
+	x.path = "";
+	int rc = -1;
+	xf_stmt *count = NULL, *st = NULL;
+	char *pattern = q->q && *q->q ? xf_like_contains(q->q) : NULL;
+	if (q->q && *q->q && pattern == NULL) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		goto out;
+	}
+	if (load_policies(&x, s, q->year) != 0)
+		goto out;
+	long long total = 0;
+	count = xf_stmt_prepare(s, "SELECT COUNT(*)" PAGE_FROM, errs);
+	if (count == NULL)
+		goto out;
+	if (page_bind(count, q, pattern) != 0) {
+		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
+		goto out;
+	}
+	if (xf_stmt_step(count, errs) != XF_STEP_ROW)
+		goto out;
+	total = xf_stmt_int(count, 0);
+	st = xf_stmt_prepare(s,
+			     "SELECT u.code, u.name, p.name, p.staff_no, rn.policy, x.total, x.final,"
+			     " x.required, x.met, x.grade, x.exempt_reason, x.award_candidate, x.result,"
+			     " p.id" PAGE_FROM " ORDER BY u.code, rn.policy, p.id LIMIT $6 OFFSET $7",
+			     errs);
+	if (st == NULL)
+		goto out;
+	if ((page_bind(st, q, pattern) | xf_stmt_bind_int(st, 6, q->per_page) |
+	     xf_stmt_bind_int(st, 7, (q->page - 1) * q->per_page)) != 0) {
+		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
+		goto out;
+	}
+	xf_jw w;
+	xf_jw_init(&w, f);
+	xf_jw_obj(&w);
+	xf_jw_kint(&w, "year", q->year);
+	xf_jw_kint(&w, "page", q->page);
+	xf_jw_kint(&w, "per_page", q->per_page);
+	xf_jw_kint(&w, "total", total);
+	xf_jw_key(&w, "items");
+	xf_jw_arr(&w);
+	xf_step r;
+	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
+		row rw;
+		if (row_decode(&x, st, &rw) != 0)
+			goto out;
+		page_item(&w, &rw, xf_stmt_int(st, R_RESULT + 1));
+		cJSON_Delete(rw.json);
+	}
+	if (r != XF_STEP_DONE)
+		goto out;
+	xf_jw_arr_end(&w);
+	if (page_choices(&x, s, q->year, &w) != 0)
+		goto out;
+	xf_jw_obj_end(&w);
+	rc = 0;
+out:
+	xf_stmt_finalize(count);
+	xf_stmt_finalize(st);
+	free(pattern);
 	exporter_cleanup(&x);
 	return rc;
 }

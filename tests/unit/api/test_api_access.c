@@ -499,6 +499,17 @@ static const char *check_case(int role, const ah_resp *r)
 	return n == C.people_sj ? NULL : FAILED("%d people, expected %lld", n, C.people_sj);
 }
 
+/* After the run (the row before): everyone's result, paged. */
+static const char *check_assess_results(int role, const ah_resp *r)
+{
+	if (ah_jint(r->json, "total") != C.people_all + 1)
+		return FAILED("%lld results, the run had %lld people", ah_jint(r->json, "total"),
+			      C.people_all + 1);
+	if (cJSON_GetArraySize(ah_jget(r->json, "items")) != 5)
+		return FAILED("not a page of 5");
+	return NULL;
+}
+
 static const char *check_assess(int role, const ah_resp *r)
 {
 	if (ah_jint(r->json, "year") != C.srv.year || ah_jint(r->json, "runs") < 1 ||
@@ -786,6 +797,8 @@ static const route_row rows[] = {
 	 ADMIN_ONLY(200), check_case, false},
 	{"POST", "/api/v1/assessments", "/api/v1/assessments", "{\"year\": {y}}", NULL,
 	 ADMIN_ONLY(200), check_assess, false},
+	{"GET", "/api/v1/assessments/results", "/api/v1/assessments/results?year={y}&per_page=5",
+	 NULL, NULL, ADMIN_ONLY(200), check_assess_results, false},
 	{"GET", "/api/v1/exports/quarterly",
 	 "/api/v1/exports/quarterly?unit_id={u}&year={y}&quarter=1&format=json", NULL, NULL,
 	 ADMIN_ONLY(200), check_quarterly, false},

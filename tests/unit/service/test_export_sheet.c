@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <zip.h>
+#include <cjson/cJSON.h>
 
 #include "core/file.h"
 #include "io/table.h"
@@ -425,6 +426,97 @@ static void test_results(void **state)
 	clear_dir();
 }
 
+/* A page of the results as JSON (must succeed). */
+static cJSON *page(xf_store *s, const char *unit, const char *q, int met, long long pg,
+		   long long per)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_results_query rq = {.year = 2025, .unit = unit, .q = q, .met = met, .page = pg,
+			       .per_page = per};
+	int rc = xf_results_page_json(s, &rq, f, &errs);
+	fclose(f);
+	xf_errs_print(&errs, "page: ", stderr);
+	assert_int_equal(rc, 0);
+	xf_errs_cleanup(&errs);
+	cJSON *j = cJSON_Parse(buf);
+	assert_non_null(j);
+	free(buf);
+	return j;
+}
+
+static const char *item_name(const cJSON *j, int i)
+{
+	const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), i);
+	return it ? cJSON_GetObjectItem(cJSON_GetObjectItem(it, "person"), "name")->valuestring : NULL;
+}
+
+static long long jnum(const cJSON *j, const char *key)
+{
+	return (long long)cJSON_GetObjectItem(j, key)->valuedouble;
+}
+
+/* The same rows as the export, in its order, filtered and paged on the
+ * server, with the filter's choices. */
+static void test_results_page(void **state)
+{
+	xf_store *s = case_store();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	xf_errs errs;
+	xf_errs_init(&errs);
+	xf_results_query none = {.year = 2025, .met = -1, .page = 1, .per_page = 20};
+	assert_int_equal(xf_results_page_json(s, &none, f, &errs), -1);
+	assert_true(has_msg(&errs, "2025 年度尚未进行年度考核"));
+	assert_false(errs.internal);
+	fclose(f);
+	free(buf);
+	xf_errs_cleanup(&errs);
+	assess(s);
+
+	cJSON *j = page(s, NULL, NULL, -1, 1, 20);
+	assert_int_equal(jnum(j, "total"), 3);
+	assert_string_equal(item_name(j, 0), "李娜"); /* data-center, then general-office */
+	assert_string_equal(item_name(j, 1), "张伟");
+	assert_string_equal(item_name(j, 2), "王强");
+	const cJSON *zhang = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 1);
+	assert_int_equal(jnum(cJSON_GetObjectItem(zhang, "categories"), "write"), 40);
+	assert_int_equal(jnum(zhang, "final"), 56);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(zhang, "met")));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "categories")), 3);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "units")), 2);
+	cJSON_Delete(j);
+
+	j = page(s, "data-center", NULL, -1, 1, 20);
+	assert_int_equal(jnum(j, "total"), 1);
+	assert_string_equal(item_name(j, 0), "李娜");
+	cJSON_Delete(j);
+	j = page(s, NULL, "王", -1, 1, 20);
+	assert_int_equal(jnum(j, "total"), 1);
+	assert_string_equal(item_name(j, 0), "王强");
+	cJSON_Delete(j);
+	j = page(s, NULL, "%", -1, 1, 20); /* a character, not a wildcard */
+	assert_int_equal(jnum(j, "total"), 0);
+	cJSON_Delete(j);
+	j = page(s, NULL, NULL, 0, 1, 20);
+	assert_int_equal(jnum(j, "total"), 3);
+	cJSON_Delete(j);
+	j = page(s, NULL, NULL, 1, 1, 20);
+	assert_int_equal(jnum(j, "total"), 0);
+	cJSON_Delete(j);
+	j = page(s, NULL, NULL, -1, 2, 2);
+	assert_int_equal(jnum(j, "total"), 3);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 1);
+	assert_string_equal(item_name(j, 0), "王强");
+	cJSON_Delete(j);
+	xf_store_close(s);
+	clear_dir();
+}
+
 /* Unit codes Excel would refuse as sheet names are made fit and unique. */
 static void test_sheet_names(void **state)
 {
@@ -479,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_template_unknown_kind),
 		cmocka_unit_test(test_results),
+		cmocka_unit_test(test_results_page),
 		cmocka_unit_test(test_sheet_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

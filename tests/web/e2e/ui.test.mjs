@@ -359,6 +359,20 @@ describe('管理员 (admin)', () => {
     const done = await page.waitForSelector('[data-test=assess-done]', { timeout: 60000 })
     assert.match(await done.textContent(), /年度考核完成/)
     await page.waitForSelector('[data-test=assess-results] .el-table__body tr.el-table__row')
+    // Searched on the server: one name, one row.
+    const year = new Date().getFullYear()
+    const first = (await apiGet(page, `/api/v1/assessments/results?year=${year}&per_page=1`)).body.items[0]
+    await page.fill('input[aria-label=搜索]', first.person.name)
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/assessments/results?') && r.url().includes('q=')),
+      page.press('input[aria-label=搜索]', 'Enter'),
+    ])
+    await page.waitForTimeout(200)
+    const found = await page.$$eval('[data-test=assess-results] .el-table__body tr.el-table__row', (trs) => trs.map((t) => t.textContent))
+    assert.ok(found.length >= 1 && found.every((t) => t.includes(first.person.name)), `rows: ${found.join(' | ')}`)
+    await page.fill('input[aria-label=搜索]', '')
+    await page.press('input[aria-label=搜索]', 'Enter')
+    await page.waitForTimeout(200)
     await assertFits(page)
     await shot(page, '14-assess')
 
