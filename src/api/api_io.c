@@ -146,6 +146,16 @@ void api_export_results(api_ctx *c)
 	xf_errs_cleanup(&errs);
 }
 
+/* A results page that failed: the database's fault (500), else the year
+ * has no results (404 not_assessed, saying how to run the assessment). */
+static void not_assessed(api_ctx *c, int rc, const xf_errs *errs, const char *invalid)
+{
+	if (errs->internal)
+		api_fail_internal(c, rc, errs, invalid);
+	else
+		api_error(c, 404, "not_assessed", errs->n ? errs->msgs[0] : "该年度没有考核结果");
+}
+
 void api_assess_results(api_ctx *c)
 {
 	xf_results_query q = {.q = xf_req_query(c->req, "q"), .grade = xf_req_query(c->req, "grade"),
@@ -165,19 +175,10 @@ void api_assess_results(api_ctx *c)
 		api_error(c, 400, "bad_request", "搜索词或等级过长");
 		return;
 	}
-	FILE *f = api_stream(c);
-	if (f == NULL)
-		return;
-	xf_errs errs;
-	xf_errs_init(&errs);
-	if (xf_results_page_json(c->store, &q, f, &errs) != 0) {
-		api_res_reset(c->res);
-		if (errs.internal)
-			api_internal(c, &errs);
-		else
-			api_error(c, 404, "not_assessed", errs.n ? errs.msgs[0] : "该年度没有考核结果");
-	}
-	xf_errs_cleanup(&errs);
+	api_call k;
+	if (api_call_start(c, &k, true))
+		api_call_end(c, &k, xf_results_page_json(c->store, &q, k.f, &k.errs), not_assessed,
+			     NULL);
 }
 
 void api_export_template(api_ctx *c)
