@@ -116,16 +116,19 @@ export function trendsWithData(policy) {
 /**
  * Line of a metric's monthly growth (学习强国 成长积分): the average per
  * member each month (a month without a value counts 0), the month's sum
- * and how many reported in the tooltip.
+ * and how many reported in the tooltip. The line ends at the last month
+ * anyone reported (the months still to come are not drawn as zeros).
  */
 export function trendOption(metric) {
-  const months = metric.months
+  const last = metric.months.reduce((n, m) => (m.reported > 0 ? m.month : n), 0)
+  const months = metric.months.map((m) => (m.month > last ? { ...m, average: null } : m))
   return {
     grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
     tooltip: {
       trigger: 'axis',
       formatter: (items) => {
         const m = months[items[0].dataIndex]
+        if (m.average === null) return `${m.month}月<br/>尚无数据`
         return `${m.month}月<br/>人均增长 ${fmtCredits(m.average)} 分<br/>合计 ${fmtCredits(m.total)} 分（${m.reported} 人有数据）`
       },
     },

@@ -104,6 +104,10 @@ test('the monthly 学习强国 trend: a line of the average per member, shown on
   expect(line.series[0].type).toBe('line')
   expect(line.series[0].data[2]).toBe(470)
   expect(line.tooltip.formatter([{ dataIndex: 2 }])).toContain('合计 1410 分（2 人有数据）')
+  // Months before the last report count 0; those after it are not drawn.
+  expect(line.series[0].data[1]).toBe(0)
+  expect(line.series[0].data[3]).toBe(null)
+  expect(line.tooltip.formatter([{ dataIndex: 11 }])).toContain('尚无数据')
   expect(trendsWithData({ metrics: [metric] })).toHaveLength(1)
   expect(trendsWithData({ metrics: [{ key: 'xxqg', months: months.map((m) => ({ ...m, reported: 0 })) }] })).toHaveLength(0)
   expect(trendsWithData({})).toHaveLength(0)
