@@ -45,6 +45,8 @@ int cmd_archive(int argc, char **argv);
 void cmd_archive_help(void);
 int cmd_publications(int argc, char **argv);
 void cmd_publications_help(void);
+int cmd_evidence(int argc, char **argv);
+void cmd_evidence_help(void);
 
 struct xf_store;
 /* When the store has no user and standard input is a terminal, asks for

@@ -26,6 +26,8 @@ static const xf_command commands[] = {
 	 cmd_publish_help},
 	{"publications", "列出学分公示 (list publications)", cmd_publications, cmd_publications_help},
 	{"archive", "公示期满后归档 (archive a publication)", cmd_archive, cmd_archive_help},
+	{"evidence", "把目录中的证明材料迁入数据库 (move evidence files into the database)",
+	 cmd_evidence, cmd_evidence_help},
 	{"help", "显示帮助 (show help)", cmd_help, NULL},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

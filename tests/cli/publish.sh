@@ -7,7 +7,7 @@
 # refused the second time; archive refused inside the window, done after
 # it; a window that runs into 2027 refused naming the year until 2027's
 # file is loaded (a bad file: every bad line named, nothing loaded); and
-# the usage errors (exit status 2).
+# the usage errors (exit status 2); and `xuefen evidence to-db`'s usage.
 #   sh tests/cli/publish.sh PATH/TO/xuefen
 # Prints each failure; ends with "N passed, M failed"; exit status 1 when
 # anything failed, 2 on bad usage.
@@ -136,6 +136,13 @@ grep -qE '^2027  loaded   节假日 1 天  调休上班 0 天  cli 载入于 202
 run publish --unit data-center --year 2025 --from 2025-01-01 --to 2025-12-31 --title 数据中心年度公示
 expect "window into 2027 with its calendar" 0 "公示期 2026-12-28 至 2027-01-04"
 grep -qF "数据中心年度公示" "$D/out" && ok || fail "publish: the title given"
+
+# `xuefen evidence to-db`: usage, and a database whose files are all in it
+# already (the moves themselves: tests/unit/service/test_evidence_move.c).
+"$X" evidence --help >"$D/out" 2>"$D/err"; st=$?; expect "evidence --help" 0 "xuefen evidence to-db"
+run evidence; expect "evidence without a subcommand" 2 "缺少子命令"
+run evidence frob; expect "evidence unknown subcommand" 2 "未知子命令"
+run evidence to-db --dir "$D/files"; expect "evidence to-db, nothing to move" 0 "已迁入数据库 0 个文件"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,169 @@
+/* evidence_move: evidence content from a folder into the database (see
+ * evidence_move.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "service/evidence.h"
+#include "service/evidence_move.h"
+#include "store/query.h"
+
+#define BIND_FAILED XF_BIND_MSG("绑定参数失败 (cannot bind a parameter)")
+
+/* One content still under the folder. */
+typedef struct pending {
+	char sha[XF_EVIDENCE_SHA_HEX];
+	char rel[XF_EVIDENCE_REL_MAX];
+	long long size;
+} pending;
+
+/* The contents still under the folder, one per SHA-256 and stored path. */
+static int pending_read(xf_store *s, pending **out, size_t *n, xf_errs *errs)
+{
+	*out = NULL;
+	*n = 0;
+	xf_stmt *st = xf_stmt_prepare(s, "SELECT sha256, stored, MAX(size) FROM evidence_files"
+				      " WHERE stored <> $1 GROUP BY sha256, stored ORDER BY sha256",
+				      errs);
+	if (st == NULL)
+		return -1;
+	int rc = -1;
+	size_t cap = 0;
+	if (xf_stmt_bind_text(st, 1, XF_EVIDENCE_IN_DB) != 0) {
+		xf_errs_add(errs, "绑定参数失败 (cannot bind a parameter)");
+		goto out;
+	}
+	xf_step r;
+	while ((r = xf_stmt_step(st, errs)) == XF_STEP_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			pending *p = realloc(*out, cap * sizeof(*p));
+			if (p == NULL) {
+				xf_errs_add(errs, "内存不足 (out of memory)");
+				goto out;
+			}
+			*out = p;
+		}
+		pending *p = &(*out)[*n];
+		snprintf(p->sha, sizeof(p->sha), "%s", xf_stmt_text(st, 0));
+		snprintf(p->rel, sizeof(p->rel), "%s", xf_stmt_text(st, 1));
+		p->size = xf_stmt_int(st, 2);
+		(*n)++;
+	}
+	rc = r == XF_STEP_DONE ? 0 : -1;
+out:
+	xf_stmt_finalize(st);
+	if (rc != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* Reads the whole file of p (NULL and 1 when missing, -1 on a failure of
+ * the disk). */
+static int read_content(const char *dir, const pending *p, char **data, size_t *len, xf_errs *errs)
+{
+	int fd;
+	size_t size;
+	*data = NULL;
+	*len = 0;
+	int rc = xf_evidence_open(dir, p->rel, &fd, &size, errs);
+	if (rc != 0)
+		return rc;
+	*data = malloc(size ? size : 1);
+	size_t got = 0;
+	while (*data && got < size) {
+		ssize_t k = read(fd, *data + got, size - got);
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	if (*data == NULL || got != size) {
+		free(*data);
+		*data = NULL;
+		xf_errs_add(errs, "无法读取证明材料文件 %s/%s (cannot read the file)", dir, p->rel);
+		return -1;
+	}
+	*len = size;
+	return 0;
+}
+
+/* Puts one content in and switches its rows, in one transaction. */
+static int move_one(xf_store *s, const pending *p, const char *data, size_t len,
+		    long long *rows, xf_errs *errs)
+{
+	long long n = 0;
+	if (xf_store_begin(s, errs) != 0)
+		return -1;
+	if (xf_query_row(s, "SELECT COUNT(*) FROM evidence_files WHERE sha256 = $1 AND stored = $2",
+			 errs, BIND_FAILED, XF_IN(p->sha), XF_IN(p->rel), XF_OUT(&n)) != 0 ||
+	    xf_store_blob_put(s, p->sha, data, len, errs) != 0 ||
+	    xf_query_exec(s, "UPDATE evidence_files SET stored = $1 WHERE sha256 = $2 AND stored = $3",
+			  errs, BIND_FAILED, XF_IN(XF_EVIDENCE_IN_DB), XF_IN(p->sha),
+			  XF_IN(p->rel)) != 0) {
+		xf_store_rollback(s);
+		return -1;
+	}
+	if (xf_store_commit(s, errs) != 0)
+		return -1;
+	*rows += n;
+	return 0;
+}
+
+int xf_evidence_to_db(xf_store *s, const char *dir, const char *actor,
+		      xf_evidence_move_report *rep, xf_errs *warnings, xf_errs *errs)
+{
+	memset(rep, 0, sizeof(*rep));
+	pending *v = NULL;
+	size_t n = 0;
+	if (pending_read(s, &v, &n, errs) != 0) {
+		errs->internal = true;
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const pending *p = &v[i];
+		char *data = NULL;
+		size_t len = 0;
+		int r = read_content(dir, p, &data, &len, errs);
+		if (r == 1) {
+			xf_errs_add(warnings, "证明材料 %s 的文件 %s 不在目录 %s 中，未迁移 (missing)", p->sha,
+				    p->rel, dir);
+			rep->missing++;
+			continue;
+		}
+		if (r < 0) {
+			rc = -1;
+			break;
+		}
+		char sha[XF_EVIDENCE_SHA_HEX];
+		xf_evidence_sha256(data, len, sha);
+		if (strcmp(sha, p->sha) != 0 || (long long)len != p->size) {
+			xf_errs_add(warnings, "证明材料文件 %s 的内容与记录不符（SHA-256 或大小不同），未迁移 "
+				    "(content changed)", p->rel);
+			rep->changed++;
+		} else if (move_one(s, p, data, len, &rep->rows, errs) != 0) {
+			errs->internal = true;
+			rc = -1;
+		} else {
+			rep->moved++;
+		}
+		free(data);
+	}
+	free(v);
+	if (rep->moved + rep->missing + rep->changed > 0) {
+		char after[256];
+		snprintf(after, sizeof(after),
+			 "{\"dir\": \"folder\", \"moved\": %lld, \"rows\": %lld, \"missing\": %lld,"
+			 " \"changed\": %lld}", rep->moved, rep->rows, rep->missing, rep->changed);
+		xf_audit_entry e = {.actor = actor, .action = "evidence.to_db", .object = "evidence",
+				    .before = NULL, .after = after};
+		if (xf_store_audit(s, &e, errs) != 0)
+			rc = -1;
+	}
+	return rc;
+}
