@@ -24,6 +24,7 @@
 #define XF_NOTICE_OBJECTION_RESOLVED "objection.resolved"
 #define XF_NOTICE_SCORECARD_REVIEWED "scorecard.reviewed"
 #define XF_NOTICE_ACTIVITY_RECORD "activity.record"
+#define XF_NOTICE_RECORD_CORRECTED "record.corrected" /* a 公示 line's person, by an upheld objection */
 
 /* Adds a notice for person_id, dated now (the server's clock). title is a
  * short Chinese line ("您的申报已通过审批"), body may be NULL, object names

@@ -1956,6 +1956,17 @@ int xf_objection_resolve(xf_store *s, const xf_principal *who, long long objecti
 			goto out;
 		}
 	}
+	/* The person whose record changed is told too, when someone else objected. */
+	if (rq.upheld && person_id != objector) {
+		char title[600], pubobj[48];
+		snprintf(title, sizeof(title), "您在“%s”中的学分记录已按异议更正", pb.title);
+		snprintf(pubobj, sizeof(pubobj), "publication:%lld", pub_id);
+		if (xf_notice_add(s, person_id, XF_NOTICE_RECORD_CORRECTED, title, rq.reason, pubobj,
+				  errs) != 0) {
+			internal(errs);
+			goto out;
+		}
+	}
 	if (commit(s, errs) != 0)
 		goto out;
 	in_tx = false;

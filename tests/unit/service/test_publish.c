@@ -600,6 +600,9 @@ static void test_resolve(void **state)
 		/* the objector (A1) was told */
 		assert_int_equal(count(&o, "SELECT COUNT(*) FROM notices WHERE person_id = $1 AND"
 					   " kind = 'objection.resolved'", o.a1), 1);
+		/* ... and, being the line's person too, not told twice */
+		assert_int_equal(count(&o, "SELECT COUNT(*) FROM notices WHERE kind = 'record.corrected'"
+					   " AND 1 = $1", 1), 0);
 		/* twice: a conflict, nothing changed */
 		EXPECT(resolve(&o, ob[0], "{\"decision\": \"dismissed\", \"reason\": \"x\"}", errs_),
 		       XF_PUB_CONFLICT, "已处理");
@@ -614,6 +617,9 @@ static void test_resolve(void **state)
 		/* the reviewer who lodged it has no person: no notice, no error */
 		assert_int_equal(count(&o, "SELECT COUNT(*) FROM notices WHERE kind = 'objection.resolved'"
 					   " AND 1 = $1", 1), 1);
+		/* the line's person (A1) is told their record was corrected */
+		assert_int_equal(count(&o, "SELECT COUNT(*) FROM notices WHERE person_id = $1 AND"
+					   " kind = 'record.corrected' AND title LIKE '%已按异议更正'", o.a1), 1);
 
 		/* add a September book: read 4 again */
 		EXPECT(resolve(&o, ob[2], "{\"decision\": \"upheld\", \"reason\": \"漏登\", \"correction\":"

@@ -26,7 +26,7 @@ import { shippedCalendar } from '@/components/workflow/calendar.js'
 import { isWorkday, mergeCalendars, parseCalendar, quarterName, windowInfo, workdaysBetween } from '@/components/workflow/workdays.js'
 import { changedScores, lineErrors, localProblems, scoreProblem, sectionSums, sectionsOf, sumScores } from '@/components/workflow/scorecard.js'
 import { correctionText, fieldValue, resolveBody, resolveErrors } from '@/components/workflow/publish.js'
-import { badgeText, noticeTarget } from '@/components/workflow/notices.js'
+import { badgeText, noticeKind, noticeTarget } from '@/components/workflow/notices.js'
 import { activityBody, activityModel, activitySteps, scopedUnits, unitPolicy } from '@/components/workflow/activities.js'
 import { duplicateText, evidenceProblem } from '@/components/workflow/evidence.js'
 import { problemLines, problemText } from '@/components/workflow/messages.js'
@@ -404,6 +404,11 @@ describe('notices', () => {
     [null, member, null],
   ])('%s', (object, user, want) => {
     expect(noticeTarget(object, user)).toEqual(want)
+  })
+  test('kinds in words, an unknown one as 通知', () => {
+    expect(noticeKind('record.corrected').text).toBe('记录更正')
+    expect(noticeKind('claim.rejected').type).toBe('danger')
+    expect(noticeKind('something.new').text).toBe('通知')
   })
   test('badge', () => {
     expect(badgeText(0)).toBe('')

@@ -9,6 +9,7 @@ export const NOTICE_KINDS = {
   'objection.resolved': { text: '异议处理', type: 'primary' },
   'scorecard.reviewed': { text: '评分表', type: 'success' },
   'activity.record': { text: '培训活动', type: 'success' },
+  'record.corrected': { text: '记录更正', type: 'warning' },
 }
 
 export function noticeKind(k) {
