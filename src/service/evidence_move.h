@@ -1,5 +1,6 @@
 /* evidence_move: moving the evidence content kept under a folder into the
- * database (`xuefen evidence to-db`), for a deployment that switches to
+ * database (`xuefen evidence to-db`), and checking that every evidence
+ * row's content is there (`xuefen check`), for a deployment that switches to
  * `evidence.store: database` — after it, every `xuefen serve` process reads
  * every file, whichever machine the folder was on.
  *
@@ -28,5 +29,20 @@ typedef struct xf_evidence_move_report {
  * database or the folder itself fails (-1, errs; what was moved stays). */
 int xf_evidence_to_db(xf_store *s, const char *dir, const char *actor,
 		      xf_evidence_move_report *rep, xf_errs *warnings, xf_errs *errs);
+
+/* What a check of the evidence content found: every row's content where
+ * the row says it is. */
+typedef struct xf_evidence_check_report {
+	long long in_db, in_folder;     /* evidence rows by where their content is */
+	long long db_missing;           /* rows whose blob is missing or of another size */
+	long long folder_missing;       /* rows whose file is missing or of another size (dir given) */
+} xf_evidence_check_report;
+
+/* Checks that the content of every evidence row is there: in the blobs
+ * table (by SHA-256, with the row's size), and, when dir is not NULL,
+ * under the folder. Each problem is named in warnings (at most 20, then
+ * counted). 0, or -1 on a failure of the database or the disk. */
+int xf_evidence_verify(xf_store *s, const char *dir, xf_evidence_check_report *rep,
+		       xf_errs *warnings, xf_errs *errs);
 
 #endif

@@ -143,6 +143,7 @@ grep -qF "数据中心年度公示" "$D/out" && ok || fail "publish: the title g
 run evidence; expect "evidence without a subcommand" 2 "缺少子命令"
 run evidence frob; expect "evidence unknown subcommand" 2 "未知子命令"
 run evidence to-db --dir "$D/files"; expect "evidence to-db, nothing to move" 0 "已迁入数据库 0 个文件"
+run check --dir "$D/files"; expect "check with the evidence" 0 "内容缺失 0 个"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

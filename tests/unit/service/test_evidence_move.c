@@ -2,7 +2,8 @@
  * folder into the database — a content two rows share moved once with
  * both rows switched and its bytes kept exactly, a missing file and a file
  * whose content changed named and left pointing at the folder, the audit
- * row, and a second run that has nothing left to move. On SQLite, and on
+ * row, a second run that has nothing left to move, and the check that
+ * finds a row whose content is missing. On SQLite, and on
  * PostgreSQL when XUEFEN_TEST_PG is set. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,6 +121,25 @@ static void test_to_db(void **state)
 				  &errs, XF_OUT(&audits)),
 		     &errs, "audit");
 		assert_int_equal(audits, 1);
+
+		/* The check: every row's content where the row says — the file gone is
+		 * found with the folder given, not without; a lost blob fails both
+		 * rows that use it. */
+		xf_evidence_check_report ck;
+		xf_errs_cleanup(&warn);
+		xf_errs_init(&warn);
+		must(xf_evidence_verify(s, dir, &ck, &warn, &errs), &errs, "verify");
+		assert_int_equal(ck.in_db, 2);
+		assert_int_equal(ck.in_folder, 2);
+		assert_int_equal(ck.db_missing, 0);
+		assert_int_equal(ck.folder_missing, 1); /* the edited file keeps its size */
+		assert_int_equal(warn.n, 1);
+		must(xf_evidence_verify(s, NULL, &ck, &warn, &errs), &errs, "verify without dir");
+		assert_int_equal(ck.folder_missing, 0);
+		must(xf_store_exec_for_tests(s, "DELETE FROM blobs", &errs), &errs, "lose the blob");
+		must(xf_evidence_verify(s, NULL, &ck, &warn, &errs), &errs, "verify a lost blob");
+		assert_int_equal(ck.db_missing, 2);
+		must(xf_store_blob_put(s, sha, shared, sizeof(shared) - 1, &errs), &errs, "put back");
 
 		/* Again: nothing more to move, the two problems named again. */
 		xf_errs_cleanup(&warn);
