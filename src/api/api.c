@@ -333,6 +333,22 @@ bool api_query_int(api_ctx *c, const char *key, long long lo, long long hi, long
 	return true;
 }
 
+bool api_query_search(api_ctx *c, const char **q)
+{
+	*q = xf_req_query(c->req, "q");
+	if (*q == NULL || **q == '\0') {
+		*q = NULL;
+		return true;
+	}
+	long n = xf_utf8_chars(*q);
+	if (n < 0 || n > API_SEARCH_MAX) {
+		api_error(c, 400, "bad_request",
+			  n < 0 ? "搜索词应为 UTF-8 文本" : "搜索词不能超过 100 个字符");
+		return false;
+	}
+	return true;
+}
+
 int api_this_year(void)
 {
 	time_t now = xf_clock_now();

@@ -38,8 +38,7 @@ static void answer_activity(api_ctx *c, long long id, int status)
 
 void api_activities_list(api_ctx *c)
 {
-	xf_activity_query q = {.status = xf_req_query(c->req, "status"),
-			       .q = xf_req_query(c->req, "q")};
+	xf_activity_query q = {.status = xf_req_query(c->req, "status")};
 	long long year = 0;
 	if (!api_query_int(c, "unit_id", 0, INT64_MAX, 0, &q.unit_id) ||
 	    !api_query_int(c, "page", 1, 1000000, 1, &q.page) ||
@@ -50,10 +49,8 @@ void api_activities_list(api_ctx *c)
 	q.year = (int)year;
 	if (q.status && *q.status == '\0')
 		q.status = NULL;
-	if (q.q && strlen(q.q) > 400) {
-		api_error(c, 400, "bad_request", "搜索词不能超过 100 个字符");
+	if (!api_query_search(c, &q.q))
 		return;
-	}
 	api_call k;
 	if (api_call_start(c, &k, true))
 		api_call_end(c, &k, xf_activities_list_json(c->store, c->who, &q, k.f, &k.errs), fail,

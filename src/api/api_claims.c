@@ -78,8 +78,8 @@ void api_claims_list(api_ctx *c)
 	q.status = xf_req_query(c->req, "status");
 	if (q.status && *q.status == '\0')
 		q.status = NULL;
-	q.q = xf_req_query(c->req, "q");
-	if (!api_query_int(c, "year", 0, 2100, 0, &year) ||
+	if (!api_query_search(c, &q.q) ||
+	    !api_query_int(c, "year", 0, 2100, 0, &year) ||
 	    !api_query_int(c, "page", 1, 1000000, 1, &q.page) ||
 	    !api_query_int(c, "per_page", 1, 200, 20, &q.per_page))
 		return;
@@ -276,6 +276,16 @@ void api_evidence_get(api_ctx *c)
 		api_internal(c, &errs);
 		goto out;
 	}
+	/* Content from the database: the body first, so that a failure is a
+	 * plain 500 without the file's headers. */
+	if (in_db) {
+		FILE *f = xf_res_stream(c->res);
+		if (f == NULL || fwrite(content, 1, size, f) != size) {
+			xf_errs_add(&errs, "内存不足，无法发送证明材料 (out of memory)");
+			api_internal(c, &errs);
+			goto out;
+		}
+	}
 	xf_evidence_type t = xf_evidence_type_of_mime(m.mime);
 	const char *inl = xf_req_query(c->req, "inline");
 	bool inline_ = inl && strcmp(inl, "1") == 0 && xf_evidence_inline_ok(t);
@@ -292,15 +302,8 @@ void api_evidence_get(api_ctx *c)
 					     : "sandbox; frame-ancestors 'self'");
 		xf_res_header(c->res, "X-Frame-Options", "SAMEORIGIN");
 	}
-	if (in_db) {
-		FILE *f = xf_res_stream(c->res);
-		if (f == NULL || fwrite(content, 1, size, f) != size) {
-			xf_errs_add(&errs, "内存不足，无法发送证明材料 (out of memory)");
-			api_internal(c, &errs);
-		}
-	} else {
+	if (!in_db)
 		xf_res_file(c->res, fd, size);
-	}
 out:
 	free(content);
 	xf_errs_cleanup(&errs);

@@ -185,6 +185,12 @@ bool api_query_int(api_ctx *c, const char *key, long long lo, long long hi, long
 /* The year: ?year=, else the current year by the server's clock. */
 bool api_query_year(api_ctx *c, int *year);
 
+/* The search words ?q=: NULL when absent or empty; false (and a 400 sent)
+ * when not UTF-8 text or longer than API_SEARCH_MAX characters. Every list
+ * that searches takes them this way. */
+#define API_SEARCH_MAX 100
+bool api_query_search(api_ctx *c, const char **q);
+
 /* The current year by the server's clock (local time), the default of
  * ?year=. */
 int api_this_year(void);

@@ -146,20 +146,19 @@ void api_export_results(api_ctx *c)
 	xf_errs_cleanup(&errs);
 }
 
-/* A results page that failed: the database's fault (500), else the year
- * has no results (404 not_assessed, saying how to run the assessment). */
+/* A results page that failed: the year not assessed yet (1: 404
+ * not_assessed, saying how to run the assessment), else 500. */
 static void not_assessed(api_ctx *c, int rc, const xf_errs *errs, const char *invalid)
 {
-	if (errs->internal)
-		api_fail_internal(c, rc, errs, invalid);
-	else
+	if (rc == 1)
 		api_error(c, 404, "not_assessed", errs->n ? errs->msgs[0] : "该年度没有考核结果");
+	else
+		api_fail_internal(c, rc, errs, invalid);
 }
 
 void api_assess_results(api_ctx *c)
 {
-	xf_results_query q = {.q = xf_req_query(c->req, "q"), .grade = xf_req_query(c->req, "grade"),
-			      .met = -1};
+	xf_results_query q = {.grade = xf_req_query(c->req, "grade"), .met = -1};
 	long long met = -1;
 	if (!api_query_year(c, &q.year) || !unit_code_arg(c, &q.unit) ||
 	    !api_query_int(c, "met", 0, 1, -1, &met) ||
@@ -167,12 +166,12 @@ void api_assess_results(api_ctx *c)
 	    !api_query_int(c, "per_page", 1, 200, 20, &q.per_page))
 		return;
 	q.met = (int)met;
-	if (q.q && *q.q == '\0')
-		q.q = NULL;
+	if (!api_query_search(c, &q.q))
+		return;
 	if (q.grade && *q.grade == '\0')
 		q.grade = NULL;
-	if ((q.q && strlen(q.q) > 400) || (q.grade && strlen(q.grade) > 64)) {
-		api_error(c, 400, "bad_request", "搜索词或等级过长");
+	if (q.grade && strlen(q.grade) > 64) {
+		api_error(c, 400, "bad_request", "参数 grade 应为等级的键（如 excellent）");
 		return;
 	}
 	api_call k;

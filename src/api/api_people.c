@@ -18,7 +18,7 @@ static void finish(api_ctx *c, int rc, xf_errs *errs, bool bad_input)
 
 void api_people_list(api_ctx *c)
 {
-	xf_people_query q = {.q = xf_req_query(c->req, "q")};
+	xf_people_query q = {0};
 	long long active;
 	if (!api_query_int(c, "unit_id", 0, INT64_MAX, 0, &q.unit_id) ||
 	    !api_query_int(c, "active", -1, 1, 1, &active) ||
@@ -26,10 +26,8 @@ void api_people_list(api_ctx *c)
 	    !api_query_int(c, "per_page", 1, 200, 20, &q.per_page))
 		return;
 	q.active = (int)active;
-	if (q.q && strlen(q.q) > 100) {
-		api_error(c, 400, "bad_request", "搜索词不能超过 100 字节");
+	if (!api_query_search(c, &q.q))
 		return;
-	}
 	xf_unit_scope scope;
 	api_scope(c, &scope);
 	FILE *f = api_stream(c);

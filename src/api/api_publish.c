@@ -115,12 +115,7 @@ static bool pub_query(api_ctx *c, xf_pub_query *q, long long per_page_dflt)
 	    !api_query_int(c, "per_page", 1, 200, per_page_dflt, &q->per_page))
 		return false;
 	q->year = (int)year;
-	q->q = xf_req_query(c->req, "q");
-	if (q->q && strlen(q->q) > 300) {
-		api_error(c, 400, "bad_request", "搜索词不能超过 100 个字");
-		return false;
-	}
-	return true;
+	return api_query_search(c, &q->q);
 }
 
 void api_publications_list(api_ctx *c)

@@ -123,8 +123,7 @@ void api_person_scorecard_put(api_ctx *c)
 
 void api_scorecards_list(api_ctx *c)
 {
-	xf_scorecard_query q = {.status = xf_req_query(c->req, "status"),
-				.q = xf_req_query(c->req, "q")};
+	xf_scorecard_query q = {.status = xf_req_query(c->req, "status")};
 	if (!api_query_year(c, &q.year) ||
 	    !api_query_int(c, "page", 1, 1000000, 1, &q.page) ||
 	    !api_query_int(c, "per_page", 1, 100, 20, &q.per_page))
@@ -136,10 +135,8 @@ void api_scorecards_list(api_ctx *c)
 		api_error(c, 400, "bad_request", "参数 status 应为 draft、submitted 或 reviewed");
 		return;
 	}
-	if (q.q && strlen(q.q) > 400) {
-		api_error(c, 400, "bad_request", "搜索词不能超过 100 个字符");
+	if (!api_query_search(c, &q.q))
 		return;
-	}
 	xf_unit_scope scope;
 	api_scope(c, &scope);
 	api_call k;

@@ -63,8 +63,8 @@ out:
 	return rc;
 }
 
-/* Reads the whole file of p (NULL and 1 when missing, -1 on a failure of
- * the disk). */
+/* Reads the whole file of p: 0; 1 when missing, 2 when its size is not
+ * the rows' (nothing read); -1 when it cannot be read (a message). */
 static int read_content(const char *dir, const pending *p, char **data, size_t *len, xf_errs *errs)
 {
 	int fd;
@@ -74,6 +74,10 @@ static int read_content(const char *dir, const pending *p, char **data, size_t *
 	int rc = xf_evidence_open(dir, p->rel, &fd, &size, errs);
 	if (rc != 0)
 		return rc;
+	if ((long long)size != p->size) { /* changed: not worth reading */
+		close(fd);
+		return 2;
+	}
 	*data = malloc(size ? size : 1);
 	size_t got = 0;
 	while (*data && got < size) {
@@ -130,20 +134,24 @@ int xf_evidence_to_db(xf_store *s, const char *dir, const char *actor,
 		const pending *p = &v[i];
 		char *data = NULL;
 		size_t len = 0;
-		int r = read_content(dir, p, &data, &len, errs);
-		if (r == 1) {
-			xf_errs_add(warnings, "证明材料 %s 的文件 %s 不在目录 %s 中，未迁移 (missing)", p->sha,
-				    p->rel, dir);
+		xf_errs disk;
+		xf_errs_init(&disk);
+		int r = read_content(dir, p, &data, &len, &disk);
+		if (r == 1 || r < 0) { /* one file's problem: named, the others go on */
+			if (r == 1)
+				xf_errs_add(warnings, "证明材料 %s 的文件 %s 不在目录 %s 中，未迁移 (missing)",
+					    p->sha, p->rel, dir);
+			else
+				xf_errs_append(warnings, &disk);
+			xf_errs_cleanup(&disk);
 			rep->missing++;
 			continue;
 		}
-		if (r < 0) {
-			rc = -1;
-			break;
-		}
-		char sha[XF_EVIDENCE_SHA_HEX];
-		xf_evidence_sha256(data, len, sha);
-		if (strcmp(sha, p->sha) != 0 || (long long)len != p->size) {
+		xf_errs_cleanup(&disk);
+		char sha[XF_EVIDENCE_SHA_HEX] = "";
+		if (r == 0)
+			xf_evidence_sha256(data, len, sha);
+		if (r == 2 || strcmp(sha, p->sha) != 0) {
 			xf_errs_add(warnings, "证明材料文件 %s 的内容与记录不符（SHA-256 或大小不同），未迁移 "
 				    "(content changed)", p->rel);
 			rep->changed++;
@@ -199,14 +207,15 @@ int xf_evidence_verify(xf_store *s, const char *dir, xf_evidence_check_report *r
 			if (dir != NULL) {
 				int fd;
 				size_t got = 0;
-				int o = xf_evidence_open(dir, stored, &fd, &got, errs);
-				if (o < 0) {
-					rc = -1;
-					break;
-				}
+				xf_errs disk; /* a file that cannot be opened counts as missing */
+				xf_errs_init(&disk);
+				int o = xf_evidence_open(dir, stored, &fd, &got, &disk);
 				if (o == 0)
 					close(fd);
-				bad = o == 1 || (long long)got != size;
+				if (o < 0 && named < VERIFY_NAMED)
+					xf_errs_append(warnings, &disk);
+				xf_errs_cleanup(&disk);
+				bad = o != 0 || (long long)got != size;
 				rep->folder_missing += bad;
 			}
 		}

@@ -56,7 +56,9 @@ int xf_export_results(xf_store *s, int year, const char *unit, const char *forma
  *      "policy", "categories": {key: credits}, "total", "final",
  *      "required" (null when none), "met" (true, false, null), "grade"
  *      and "exempt" (their Chinese names, or null), "award_candidate"}]}
- * Returns 0, or -1 with a message (not assessed: as xf_export_results). */
+ * Returns 0; 1 with a message when the year has not been assessed; -1
+ * (errs->internal) for a failure of the database or memory, or a run
+ * added while the page was read. */
 typedef struct xf_results_query {
 	int year;
 	const char *unit;   /* unit code or NULL */

@@ -203,7 +203,7 @@ static const char *const migrations[] = {
 	PG_ARCHIVE_TRIGGERS("records", "date")
 	PG_ARCHIVE_TRIGGERS("metrics", "month || '-01'"),
 	/* 4: content kept in the database (evidence files; schema.h). */
-	XF_MIGRATION_4("BIGINT", "BYTEA", ""),
+	XF_MIGRATION_4("BIGINT", "BYTEA"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

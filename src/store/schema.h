@@ -199,12 +199,13 @@
  * when `evidence.store` is `database`, so that several `xuefen serve`
  * processes on several machines share them. Keyed by the content's
  * SHA-256 (hex), so the same content is kept once; BLOB is the dialect's
- * binary type ("BLOB" / "BYTEA"). */
-#define XF_MIGRATION_4(INT, BLOB, WR)                                                       \
+ * binary type ("BLOB" / "BYTEA"). An ordinary (rowid) table on SQLite:
+ * its rows are whole files, far past what WITHOUT ROWID suits. */
+#define XF_MIGRATION_4(INT, BLOB)                                                           \
 	"CREATE TABLE blobs ("                                                             \
 	" key TEXT PRIMARY KEY,"                                                           \
 	" size " INT " NOT NULL,"                                                          \
-	" content " BLOB " NOT NULL)" WR ";"
+	" content " BLOB " NOT NULL);"
 
 /* Whether (person, date) lies in an archived publication's period, for the
  * triggers: P is the person id expression, D the date expression. */

@@ -161,7 +161,7 @@ static const char *const migrations[] = {
 	SQLITE_ARCHIVE_TRIGGERS("records", "date")
 	SQLITE_ARCHIVE_TRIGGERS("metrics", "month || '-01'"),
 	/* 4: content kept in the database (evidence files; schema.h). */
-	XF_MIGRATION_4("INTEGER", "BLOB", " WITHOUT ROWID"),
+	XF_MIGRATION_4("INTEGER", "BLOB"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
