@@ -40,6 +40,7 @@
 #include "policy/policy.h"
 #include "service/activities.h"
 #include "service/assess_load.h"
+#include "service/audit.h"
 #include "service/notices.h"
 #include "service/people.h"
 #include "service/scope.h"
@@ -531,20 +532,7 @@ static int audit(xf_store *s, const xf_principal *who, const char *action, long 
 {
 	char object[48];
 	snprintf(object, sizeof(object), "activity:%lld", id);
-	char *b = before ? cJSON_PrintUnformatted(before) : NULL;
-	char *a = after ? cJSON_PrintUnformatted(after) : NULL;
-	int rc = -1;
-	if ((before && b == NULL) || (after && a == NULL)) {
-		oom(errs);
-		goto out;
-	}
-	xf_audit_entry e = {.actor = who->username ? who->username : "cli", .action = action,
-			    .object = object, .before = b, .after = a};
-	rc = xf_store_audit(s, &e, errs);
-out:
-	cJSON_free(b);
-	cJSON_free(a);
-	return rc;
+	return xf_audit_json(s, who->username, action, object, before, after, errs);
 }
 
 /* The change's audit row, then the commit: 0 or -1. */

@@ -1,5 +1,5 @@
 /* audit: reading the audit log for the auditor (see audit.h), filtered,
- * paged, newest first.
+ * paged, newest first; and writing a row of JSON objects (xf_audit_json).
  *
  * Choices worth knowing:
  *   - Times in audit_log.at are UTC text ("2026-11-23T20:40:12.123Z"), so
@@ -238,5 +238,24 @@ int xf_audit_list_json(xf_store *s, const xf_audit_filter *flt, FILE *f, xf_errs
 out:
 	xf_stmt_finalize(ls);
 	xf_stmt_finalize(cs);
+	return rc;
+}
+
+int xf_audit_json(xf_store *s, const char *actor, const char *action, const char *object,
+		  const cJSON *before, const cJSON *after, xf_errs *errs)
+{
+	char *b = before ? cJSON_PrintUnformatted(before) : NULL;
+	char *a = after ? cJSON_PrintUnformatted(after) : NULL;
+	int rc = -1;
+	if ((before && b == NULL) || (after && a == NULL)) {
+		xf_errs_add(errs, "内存不足 (out of memory)");
+		errs->internal = true;
+	} else {
+		xf_audit_entry e = {.actor = actor ? actor : "cli", .action = action,
+				    .object = object, .before = b, .after = a};
+		rc = xf_store_audit(s, &e, errs);
+	}
+	cJSON_free(b);
+	cJSON_free(a);
 	return rc;
 }

@@ -42,6 +42,7 @@
 #include "core/utf8.h"
 #include "io/jsonw.h"
 #include "policy/policy.h"
+#include "service/audit.h"
 #include "service/people.h"
 #include "service/scope.h"
 #include "store/data.h"
@@ -753,20 +754,7 @@ static int audit_json(xf_store *s, const char *actor, const char *action, long l
 {
 	char object[48];
 	person_object(object, sizeof(object), person_id);
-	char *b = before ? cJSON_PrintUnformatted(before) : NULL;
-	char *a = after ? cJSON_PrintUnformatted(after) : NULL;
-	int rc = -1;
-	if ((before && b == NULL) || (after && a == NULL)) {
-		oom(errs);
-		goto out;
-	}
-	xf_audit_entry e = {.actor = actor ? actor : "cli", .action = action, .object = object,
-			    .before = b, .after = a};
-	rc = xf_store_audit(s, &e, errs);
-out:
-	free(b);
-	free(a);
-	return rc;
+	return xf_audit_json(s, actor, action, object, before, after, errs);
 }
 
 /* Parses json as a value of the wanted type (cJSON_Object / cJSON_Array);

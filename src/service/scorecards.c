@@ -33,6 +33,7 @@
 #include "io/jsonw.h"
 #include "policy/policy.h"
 #include "service/assess_load.h"
+#include "service/audit.h"
 #include "service/notices.h"
 #include "service/scope.h"
 #include "service/scorecards.h"
@@ -177,19 +178,7 @@ static int audit(xf_store *s, const char *actor, const char *action, const card 
 {
 	char object[64];
 	card_object(object, sizeof(object), c);
-	char *b = before ? cJSON_PrintUnformatted(before) : NULL;
-	char *a = after ? cJSON_PrintUnformatted(after) : NULL;
-	int rc = -1;
-	if ((before && b == NULL) || (after && a == NULL)) {
-		oom(errs);
-		goto out;
-	}
-	xf_audit_entry e = {.actor = actor ? actor : "cli", .action = action, .object = object,
-			    .before = b, .after = a};
-	rc = xf_store_audit(s, &e, errs);
-out:
-	free(b);
-	free(a);
+	int rc = xf_audit_json(s, actor, action, object, before, after, errs);
 	cJSON_Delete(before);
 	cJSON_Delete(after);
 	return rc;

@@ -277,6 +277,34 @@ static void test_bad_filters(void **state)
 	}
 }
 
+/* A row of JSON objects: written compact, read back as the objects; no
+ * actor is "cli"; a missing side is null. */
+static void test_write_json(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_store *s = seeded(&backends[b]);
+		xf_errs errs;
+		xf_errs_init(&errs);
+		cJSON *after = cJSON_Parse("{\"status\": \"approved\", \"n\": 2}");
+		assert_int_equal(xf_audit_json(s, NULL, "test.json", "thing:1", NULL, after, &errs), 0);
+		cJSON_Delete(after);
+		xf_audit_filter flt = {.action = "test.json", .page = 1, .per_page = 10};
+		cJSON *doc = list(s, &flt, NULL, 0);
+		const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "items"), 0);
+		assert_non_null(it);
+		assert_string_equal(cJSON_GetObjectItem(it, "actor")->valuestring, "cli");
+		assert_string_equal(cJSON_GetObjectItem(it, "object")->valuestring, "thing:1");
+		assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "before")));
+		const cJSON *a = cJSON_GetObjectItem(it, "after");
+		assert_string_equal(cJSON_GetObjectItem(a, "status")->valuestring, "approved");
+		assert_int_equal((int)cJSON_GetObjectItem(a, "n")->valuedouble, 2);
+		cJSON_Delete(doc);
+		xf_errs_cleanup(&errs);
+		xf_store_close(s);
+	}
+}
+
 int main(void)
 {
 	if (backends_setup("/tmp/xuefen-audit-XXXXXX") != 0)
@@ -285,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_items_and_paging),
 		cmocka_unit_test(test_bad_filters),
+		cmocka_unit_test(test_write_json),
 	};
 	int rc = cmocka_run_group_tests_name("service/audit", tests, NULL, NULL);
 	backends_teardown();
