@@ -1,5 +1,7 @@
-/* utf8: checking UTF-8 text (see utf8.h). */
+/* utf8: checking UTF-8 text, and the small text helpers (see utf8.h). */
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -85,4 +87,22 @@ bool xf_text_blank(const char *s)
 		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
 			return false;
 	return true;
+}
+
+bool xf_text_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+void xf_text_appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	if (n + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
 }

@@ -1,7 +1,8 @@
 /* utf8: checking UTF-8 text, one definition for every reader (case files,
  * policies, settings, CSV, request bodies, names and passwords). Valid
  * means well-formed: no overlong forms, no surrogates (U+D800..DFFF),
- * nothing past U+10FFFF, no truncated sequence. */
+ * nothing past U+10FFFF, no truncated sequence. Also the small text
+ * helpers the services share (blank, equal, append). */
 #ifndef XF_CORE_UTF8_H
 #define XF_CORE_UTF8_H
 
@@ -24,6 +25,14 @@ long xf_utf8_chars(const char *s);
  * (newline, carriage return and tab allowed when multiline; DEL never);
  * -1 otherwise. For free text fields of forms. */
 long xf_utf8_text_chars(const char *s, bool multiline);
+
+/* Appends printf output to buf (size bytes, NUL-terminated), cutting it
+ * where buf is full. */
+void xf_text_appendf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether two texts are equal, NULL equal only to NULL. */
+bool xf_text_same(const char *a, const char *b);
 
 /* Whether s has nothing but spaces, tabs, carriage returns and newlines
  * (also when it is empty): a text field left blank. */

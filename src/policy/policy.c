@@ -143,6 +143,26 @@ static int find_key(const void *base, int n, size_t stride, size_t off,
 #define FIND_KEY(arr, n, type)                                           \
 	find_key((arr), (n), sizeof(type), offsetof(type, key), key)
 
+const char *xf_item_measure(const xf_item *it)
+{
+	switch (it->per) {
+	case XF_PER_DAY: return "天";
+	case XF_PER_MONTH: return "个月";
+	case XF_PER_HOUR:
+	case XF_PER_CLASS_HOUR: return "学时";
+	case XF_PER_SESSION: return "次";
+	case XF_PER_YEAR: return "年";
+	case XF_PER_CREDITS: return "学分";
+	case XF_PER_METRIC: return "分";
+	case XF_PER_COUNT: break;
+	}
+	static const char *const pieces[] = {"心得", "文章", "简报", "论文", "报告", "稿"};
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
+		if (strstr(it->name, pieces[i]))
+			return "篇";
+	return strstr(it->name, "书") ? "本" : "次";
+}
+
 int xf_policy_item(const xf_policy *p, const char *key)
 {
 	return FIND_KEY(p->items, p->nitems, xf_item);

@@ -320,6 +320,11 @@ void xf_policy_free(xf_policy *p);
  * the result. Thread-safe. */
 const xf_policy *xf_policy_builtin_shared(const char *id, xf_errs *errs);
 
+/* The measure word of one unit of an item, as a clerk says it: the unit
+ * word of its `per` ("天", "学时", "次"…), and for counted items the word
+ * for what it counts ("篇" for writings, "本" for books, else "次"). */
+const char *xf_item_measure(const xf_item *it);
+
 /* Lookups by public key; -1 when absent. */
 int xf_policy_item(const xf_policy *p, const char *key);
 int xf_policy_category(const xf_policy *p, const char *key);

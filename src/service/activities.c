@@ -136,13 +136,6 @@ static void form_cleanup(form *f)
 	f->minutes = -1;
 }
 
-static bool same_text(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 static bool field_changed(int fi, const form *a, const form *b)
 {
 	if (fi == F_UNIT)
@@ -151,7 +144,7 @@ static bool field_changed(int fi, const form *a, const form *b)
 		return a->minutes != b->minutes;
 	if (fi == F_ONLINE)
 		return a->online != b->online;
-	return !same_text(a->text[fi], b->text[fi]);
+	return !xf_text_same(a->text[fi], b->text[fi]);
 }
 
 static cJSON *field_json(int fi, const form *f)

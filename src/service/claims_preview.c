@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/num.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 #include "engine/engine.h"
 #include "io/jsonw.h"
 #include "service/assess_load.h"
@@ -154,19 +155,6 @@ typedef struct preview_out {
 	char explain[1024];
 } preview_out;
 
-/* Appends printf output to buf (size bytes, NUL-terminated), truncating. */
-__attribute__((format(printf, 3, 4)))
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	if (n + 1 >= size)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-}
-
 /* Reads the claim's record's fate from the trace and words it. */
 static void preview_explain(preview_out *o)
 {
@@ -196,7 +184,7 @@ static void preview_explain(preview_out *o)
 	char *e = o->explain;
 	size_t size = sizeof(o->explain);
 	e[0] = '\0';
-#define SAY(...) append(e, size, __VA_ARGS__)
+#define SAY(...) xf_text_appendf(e, size, __VA_ARGS__)
 	if (o->excluded[0]) {
 		SAY("“%s”不计学分：%s。", it->name, o->excluded);
 	} else if (other_year) {

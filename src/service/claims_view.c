@@ -46,27 +46,6 @@ static const char *per_name(xf_per per)
 	return (unsigned)per < sizeof(names) / sizeof(names[0]) ? names[per] : "count";
 }
 
-/* The measure word of one unit of an item (as a clerk says it). */
-static const char *unit_word(const xf_item *it)
-{
-	switch (it->per) {
-	case XF_PER_DAY: return "天";
-	case XF_PER_MONTH: return "个月";
-	case XF_PER_HOUR:
-	case XF_PER_CLASS_HOUR: return "学时";
-	case XF_PER_SESSION: return "次";
-	case XF_PER_YEAR: return "年";
-	case XF_PER_CREDITS: return "学分";
-	case XF_PER_METRIC: return "分";
-	case XF_PER_COUNT: break;
-	}
-	static const char *const pieces[] = {"心得", "文章", "简报", "论文", "报告", "稿"};
-	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
-		if (strstr(it->name, pieces[i]))
-			return "篇";
-	return strstr(it->name, "书") ? "本" : "次";
-}
-
 /* The caller's unit and the policy of it for year. */
 static int my_policy(xf_store *s, const xf_principal *who, int year, char **ref, xf_errs *errs)
 {
@@ -151,7 +130,7 @@ int xf_claim_items_json(xf_store *s, const xf_principal *who, int year, FILE *f,
 		xf_jw_kstr(&w, "category_name", p->categories[it->category].name);
 		xf_jw_kstr(&w, "article", it->article);
 		xf_jw_kstr(&w, "per", per_name(it->per));
-		xf_jw_kstr(&w, "unit", unit_word(it));
+		xf_jw_kstr(&w, "unit", xf_item_measure(it));
 		if (it->level_points) {
 			xf_jw_knull(&w, "points");
 			xf_jw_key(&w, "level_points");

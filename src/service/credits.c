@@ -15,6 +15,7 @@
 #include "core/arena.h"
 #include "core/num.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 #include "engine/engine.h"
 #include "engine/group.h"
 #include "io/jsonw.h"
@@ -31,19 +32,6 @@
 #define TEXT_MAX 2048         /* one explanation or one missing sentence */
 
 /* ---- shared helpers ---- */
-
-/* Appends printf output to buf (size bytes, NUL-terminated), truncating. */
-__attribute__((format(printf, 3, 4)))
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	if (n + 1 >= size)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, size - n, fmt, ap);
-	va_end(ap);
-}
 
 static int64_t cents(double v)
 {
@@ -64,30 +52,6 @@ typedef struct sugg {
 	int level;
 	double units, per, gives;
 } sugg;
-
-/* The measure word of one unit of an item: the unit word of its `per`,
- * and for counted items the word a clerk would use for what it counts. */
-static const char *measure(const xf_item *it)
-{
-	switch (it->per) {
-	case XF_PER_DAY: return "天";
-	case XF_PER_MONTH: return "个月";
-	case XF_PER_HOUR:
-	case XF_PER_CLASS_HOUR: return "学时";
-	case XF_PER_SESSION: return "次";
-	case XF_PER_YEAR: return "年";
-	case XF_PER_CREDITS: return "学分";
-	case XF_PER_METRIC: return "分";
-	case XF_PER_COUNT: break;
-	}
-	static const char *const pieces[] = {"心得", "文章", "简报", "论文", "报告", "稿"};
-	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++)
-		if (strstr(it->name, pieces[i]))
-			return "篇";
-	if (strstr(it->name, "书"))
-		return "本";
-	return "次";
-}
 
 /* Room left in item i: its own cap and its category's (cat_used: what
  * other suggestions already take from each category, may be NULL). */
@@ -211,7 +175,7 @@ static int suggest(const xf_policy *p, const xf_result *r, double gap, int cat,
 static void sugg_phrase(const xf_policy *p, const sugg *s, char *buf, size_t size)
 {
 	const xf_item *it = &p->items[s->item];
-	const char *m = measure(it);
+	const char *m = xf_item_measure(it);
 	char n[32], per[32];
 	const char *level = s->level >= 0 ? p->levels[s->level].name : "";
 	xf_format_short(s->units, n);
@@ -251,12 +215,12 @@ static void append_suggestions(const xf_policy *p, const sugg *s, int n, bool to
 	char phrase[256], num[32];
 	for (int k = 0; k < n; k++) {
 		sugg_phrase(p, &s[k], phrase, sizeof(phrase));
-		append(buf, size, "%s%s", k == 0 ? "；例如" : together ? "，并" : "，或", phrase);
+		xf_text_appendf(buf, size, "%s%s", k == 0 ? "；例如" : together ? "，并" : "，或", phrase);
 	}
 	if (n == 0)
-		append(buf, size, "（可计分的项目均已达到上限）");
+		xf_text_appendf(buf, size, "（可计分的项目均已达到上限）");
 	else if (left > EPS)
-		append(buf, size, "（其余 %s 学分已无可计分的项目）", xf_format_short(left, num));
+		xf_text_appendf(buf, size, "（其余 %s 学分已无可计分的项目）", xf_format_short(left, num));
 }
 
 static void write_suggestions(xf_jw *w, const xf_policy *p, const sugg *s, int n)
@@ -271,7 +235,7 @@ static void write_suggestions(xf_jw *w, const xf_policy *p, const sugg *s, int n
 		xf_jw_kstr(w, "level", s[k].level >= 0 ? p->levels[s[k].level].key : NULL);
 		xf_jw_kstr(w, "level_name", s[k].level >= 0 ? p->levels[s[k].level].name : NULL);
 		xf_jw_knum(w, "units", s[k].units);
-		xf_jw_kstr(w, "unit_name", measure(it));
+		xf_jw_kstr(w, "unit_name", xf_item_measure(it));
 		xf_jw_knum(w, "credits", s[k].per);
 		xf_jw_knum(w, "gives", xf_round2(s[k].gives));
 		xf_jw_obj_end(w);
@@ -332,7 +296,7 @@ static void missing_pass_line(const xf_policy *p, const xf_result *r, int c, pas
 	g->credits = xf_round2(g->credits);
 	snprintf(g->text, sizeof(g->text), "“%s”类未达到单项合格", cat->name);
 	if (g->credits > EPS)
-		append(g->text, sizeof(g->text), "，还差 %s 学分（合格线 %s 学分）",
+		xf_text_appendf(g->text, sizeof(g->text), "，还差 %s 学分（合格线 %s 学分）",
 		       xf_format_short(g->credits, num), xf_format_short(cat->pass_min, num2));
 	/* Units an item must reach first (e.g. 4 次市干教办讲座): they earn
 	 * credits too, which count against the credit gap. */
@@ -346,8 +310,8 @@ static void missing_pass_line(const xf_policy *p, const xf_result *r, int c, pas
 		g->count_item[g->ncounts] = i;
 		g->count_need[g->ncounts] = need;
 		g->ncounts++;
-		append(g->text, sizeof(g->text), "，“%s”还差 %s %s（需 %s %s）", it->name,
-		       xf_format_short(need, num), measure(it), xf_format_short(cat->pass_count_min[k], num2), measure(it));
+		xf_text_appendf(g->text, sizeof(g->text), "，“%s”还差 %s %s（需 %s %s）", it->name,
+		       xf_format_short(need, num), xf_item_measure(it), xf_format_short(cat->pass_count_min[k], num2), xf_item_measure(it));
 		sugg s;
 		double room = item_room(p, r, i, used);
 		double per = it->points;
@@ -421,7 +385,7 @@ static void find_missing(const xf_policy *p, const xf_result *r, missing *m)
 				continue;
 			item_gap *g = &m->items[m->nitems++];
 			missing_item(p, r, k, g);
-			append(m->text, sizeof(m->text), "%s%s", m->text[0] ? "。" : "", g->text);
+			xf_text_appendf(m->text, sizeof(m->text), "%s%s", m->text[0] ? "。" : "", g->text);
 		}
 	}
 	for (int c = 0; c < p->ncategories; c++) {
@@ -430,7 +394,7 @@ static void find_missing(const xf_policy *p, const xf_result *r, missing *m)
 		pass_gap *g = &m->pass[m->npass++];
 		m->any = true;
 		missing_pass_line(p, r, c, g);
-		append(m->text, sizeof(m->text), "%s%s", m->text[0] ? "。" : "", g->text);
+		xf_text_appendf(m->text, sizeof(m->text), "%s%s", m->text[0] ? "。" : "", g->text);
 	}
 }
 
@@ -492,7 +456,7 @@ static void write_missing(xf_jw *w, const xf_policy *p, const missing *m)
 			xf_jw_kstr(w, "item", it->key);
 			xf_jw_kstr(w, "item_name", it->name);
 			xf_jw_knum(w, "units", g->count_need[j]);
-			xf_jw_kstr(w, "unit_name", measure(it));
+			xf_jw_kstr(w, "unit_name", xf_item_measure(it));
 			xf_jw_obj_end(w);
 		}
 		xf_jw_arr_end(w);
@@ -811,29 +775,29 @@ static void record_explain(const rec_fate *f, const xf_record *rec, const char *
 	switch (f->status) {
 	case RS_COUNTED:
 	case RS_TRIMMED:
-		append(buf, size, "%s", v ? v : "");
+		xf_text_appendf(buf, size, "%s", v ? v : "");
 		if (f->item_trim && ev_text(texts, item_cap_ev[rec->item]))
-			append(buf, size, "；%s", ev_text(texts, item_cap_ev[rec->item]));
+			xf_text_appendf(buf, size, "；%s", ev_text(texts, item_cap_ev[rec->item]));
 		if (f->cat_trim && ev_text(texts, cat_cap_ev[p->items[rec->item].category]))
-			append(buf, size, "；%s",
+			xf_text_appendf(buf, size, "；%s",
 			       ev_text(texts, cat_cap_ev[p->items[rec->item].category]));
 		if (f->status == RS_TRIMMED)
-			append(buf, size, "；本条计 %s 学分", xf_format_short(f->counted, num));
+			xf_text_appendf(buf, size, "；本条计 %s 学分", xf_format_short(f->counted, num));
 		break;
 	case RS_DROPPED:
-		append(buf, size, "%s%s%s，本条不计", v ? v : "", v ? "；" : "", o ? o : "");
+		xf_text_appendf(buf, size, "%s%s%s，本条不计", v ? v : "", v ? "；" : "", o ? o : "");
 		break;
 	case RS_EXCLUDED:
-		append(buf, size, "%s", o ? o : "不计学分");
+		xf_text_appendf(buf, size, "%s", o ? o : "不计学分");
 		if (o && strstr(o, "不计学分") == NULL)
-			append(buf, size, "，不计学分");
+			xf_text_appendf(buf, size, "，不计学分");
 		break;
 	case RS_ONCE:
 	case RS_METRIC_ITEM:
-		append(buf, size, "%s", o ? o : "");
+		xf_text_appendf(buf, size, "%s", o ? o : "");
 		break;
 	case RS_NONE:
-		append(buf, size, "不计学分");
+		xf_text_appendf(buf, size, "不计学分");
 		break;
 	}
 }
@@ -907,7 +871,7 @@ static void write_categories(const person_out *o)
 			xf_jw_kcredits(w, "credits", r->items[i]);
 			xf_jw_kcredits(w, "cap", it->cap);
 			xf_jw_knum(w, "units", xf_round2(r->item_units[i]));
-			xf_jw_kstr(w, "unit_name", measure(it));
+			xf_jw_kstr(w, "unit_name", xf_item_measure(it));
 			xf_jw_obj_end(w);
 		}
 		xf_jw_arr_end(w);

@@ -684,20 +684,13 @@ static int load_person(xf_store *s, long long id, pvals *v, xf_errs *errs)
 			    XF_OUT(&v->unit_id), XF_OUT(&v->active));
 }
 
-static bool same_text(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 static bool field_changed(int fi, const pvals *old, const pvals *nv)
 {
 	if (fi == F_UNIT_ID)
 		return old->unit_id != nv->unit_id;
 	if (fi == F_ACTIVE)
 		return old->active != nv->active;
-	return !same_text(old->text[fi], nv->text[fi]);
+	return !xf_text_same(old->text[fi], nv->text[fi]);
 }
 
 /* Adds field fi of v to an audit object (ID card and phone masked). */

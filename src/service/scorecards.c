@@ -432,13 +432,6 @@ static void parse_note(const cJSON *note, const char **out, xf_errs *errs)
 		*out = v;
 }
 
-static bool same_text(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 int xf_scorecard_self(xf_store *s, long long person_id, int year, const char *json,
 		      const char *actor, xf_errs *errs)
 {
@@ -478,7 +471,7 @@ int xf_scorecard_self(xf_store *s, long long person_id, int year, const char *js
 		goto out;
 	}
 	/* What changes; nothing: nothing is written. */
-	bool note_changes = note_j && !same_text(note, c.note);
+	bool note_changes = note_j && !xf_text_same(note, c.note);
 	int nchanged = 0;
 	for (int k = 0; k < c.p->nlines; k++) {
 		if (!ch.given[k])

@@ -48,12 +48,33 @@ static void test_text_blank(void **state)
 	assert_false(xf_text_blank("学"));
 }
 
+/* Texts equal or not (NULL only to NULL); appending cut where the
+ * buffer is full, never past it. */
+static void test_same_and_append(void **state)
+{
+	(void)state;
+	assert_true(xf_text_same(NULL, NULL));
+	assert_false(xf_text_same("a", NULL));
+	assert_false(xf_text_same(NULL, ""));
+	assert_true(xf_text_same("学分", "学分"));
+	assert_false(xf_text_same("学分", "学时"));
+	char buf[8] = "ab";
+	xf_text_appendf(buf, sizeof(buf), "%d-%s", 12, "cd");
+	assert_string_equal(buf, "ab12-cd");
+	xf_text_appendf(buf, sizeof(buf), "xyz");
+	assert_string_equal(buf, "ab12-cd"); /* full: nothing more */
+	char small[5] = "";
+	xf_text_appendf(small, sizeof(small), "%s", "123456");
+	assert_string_equal(small, "1234");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_chars),
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_text_blank),
+		cmocka_unit_test(test_same_and_append),
 	};
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
 }

@@ -192,6 +192,23 @@ static void test_bigdata(void **state)
 	xf_policy_free(p);
 }
 
+/* The measure words of the bureau's items, as messages say them. */
+static void test_item_measure(void **state)
+{
+	(void)state;
+	xf_policy *p = builtin("bigdata-bureau");
+	static const struct { const char *item, *word; } rows[] = {
+		{"listen.training", "次"}, {"read.book", "本"}, {"read.xxqg", "分"},
+		{"write.briefing", "篇"}, {"write.paper", "篇"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int k = xf_policy_item(p, rows[i].item);
+		assert_true(k >= 0);
+		assert_string_equal(xf_item_measure(&p->items[k]), rows[i].word);
+	}
+	xf_policy_free(p);
+}
+
 static void test_kunshan(void **state)
 {
 	(void)state;
@@ -838,6 +855,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtins_load),
 		cmocka_unit_test(test_bigdata),
+		cmocka_unit_test(test_item_measure),
 		cmocka_unit_test(test_kunshan),
 		cmocka_unit_test(test_loudi),
 		cmocka_unit_test(test_xxqg),
