@@ -1599,6 +1599,28 @@ typedef struct resolve_req {
 	const cJSON *fields;
 } resolve_req;
 
+/* Names every member of o not in allowed (NULL-ended): "AT KEY：未知的字段"
+ * (at is "" or a prefix such as "correction."). 1 when there was one. */
+static int unknown_members(const cJSON *o, const char *const *allowed, const char *at,
+			   xf_errs *errs)
+{
+	int bad = 0;
+	const cJSON *f;
+	cJSON_ArrayForEach(f, o)
+	{
+		size_t i = 0;
+		while (allowed[i] && strcmp(f->string, allowed[i]) != 0)
+			i++;
+		if (allowed[i] == NULL) {
+			char key[65];
+			snprintf(key, sizeof(key), "%.64s", f->string);
+			xf_errs_add(errs, "%s%s：未知的字段", at, key);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 static int resolve_parse(const cJSON *o, resolve_req *rq, xf_errs *errs)
 {
 	memset(rq, 0, sizeof(*rq));
@@ -1606,17 +1628,8 @@ static int resolve_parse(const cJSON *o, resolve_req *rq, xf_errs *errs)
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "decision");
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(o, "reason");
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "correction");
-	const cJSON *f;
-	cJSON_ArrayForEach(f, o)
-	{
-		if (strcmp(f->string, "decision") != 0 && strcmp(f->string, "reason") != 0 &&
-		    strcmp(f->string, "correction") != 0) {
-			char key[65];
-			snprintf(key, sizeof(key), "%.64s", f->string);
-			xf_errs_add(errs, "%s：未知的字段", key);
-			bad = 1;
-		}
-	}
+	static const char *const top[] = {"decision", "reason", "correction", NULL};
+	bad |= unknown_members(o, top, "", errs);
 	if (!cJSON_IsString(d) || (strcmp(d->valuestring, "upheld") != 0 &&
 				   strcmp(d->valuestring, "dismissed") != 0)) {
 		xf_errs_add(errs, "decision：应为 upheld（采纳）或 dismissed（不予采纳）");
@@ -1645,16 +1658,8 @@ static int resolve_parse(const cJSON *o, resolve_req *rq, xf_errs *errs)
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "action");
 	const cJSON *rid = cJSON_GetObjectItemCaseSensitive(c, "record_id");
 	rq->fields = cJSON_GetObjectItemCaseSensitive(c, "fields");
-	cJSON_ArrayForEach(f, c)
-	{
-		if (strcmp(f->string, "action") != 0 && strcmp(f->string, "record_id") != 0 &&
-		    strcmp(f->string, "fields") != 0) {
-			char key[65];
-			snprintf(key, sizeof(key), "%.64s", f->string);
-			xf_errs_add(errs, "correction.%s：未知的字段", key);
-			bad = 1;
-		}
-	}
+	static const char *const corr[] = {"action", "record_id", "fields", NULL};
+	bad |= unknown_members(c, corr, "correction.", errs);
 	if (!cJSON_IsString(a) || (strcmp(a->valuestring, "update") != 0 &&
 				   strcmp(a->valuestring, "delete") != 0 &&
 				   strcmp(a->valuestring, "add") != 0)) {

@@ -543,6 +543,11 @@ static void test_resolve(void **state)
 		EXPECT(resolve(&o, ob[0], "{\"decision\": \"upheld\", \"reason\": \"核实\"}", errs_), -1,
 		       "correction");
 		EXPECT(resolve(&o, ob[0], "{\"decision\": \"dismissed\"}", errs_), -1, "reason");
+		EXPECT(resolve(&o, ob[0], "{\"decision\": \"dismissed\", \"reason\": \"x\", \"why\": 1}",
+			       errs_), -1, "why：未知的字段");
+		EXPECT(resolve(&o, ob[0], "{\"decision\": \"upheld\", \"reason\": \"x\", \"correction\":"
+					  " {\"action\": \"delete\", \"record_id\": 1, \"note\": 2}}", errs_),
+		       -1, "correction.note：未知的字段");
 		EXPECT(resolve(&o, ob[0], "{\"decision\": \"maybe\", \"reason\": \"x\"}", errs_), -1,
 		       "decision");
 		snprintf(body, sizeof(body),
