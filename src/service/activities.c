@@ -1585,17 +1585,15 @@ int xf_activity_attendance_json(xf_store *s, const xf_principal *who, long long 
 	}
 	rc = -1;
 	/* By the code of the person's unit (none last), then the person's
-	 * code, compared as bytes on both backends (COLLATE "C" on
-	 * PostgreSQL whatever the database's locale): the same list on both. */
-#define ATTENDANCE_SQL(COLL)                                                                 \
-	"SELECT p.id, p.code, p.name, p.staff_no, u.id, u.code, u.name,"                     \
-	" t.attended_minutes, t.record_id FROM activity_attendance t"                          \
-	" JOIN people p ON p.id = t.person_id LEFT JOIN units u ON u.id = p.unit_id"          \
-	" WHERE t.activity_id = $1"                                                            \
-	" ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END, u.code" COLL ", p.code" COLL
-	static const char *const sql[2] = {ATTENDANCE_SQL(""), ATTENDANCE_SQL(" COLLATE \"C\"")};
-#undef ATTENDANCE_SQL
-	st = xf_stmt_prepare(s, sql[xf_store_kind_of(s) == XF_STORE_POSTGRES], errs);
+	 * code, compared as bytes on both backends (PostgreSQL's code columns
+	 * are COLLATE "C", schema 4): the same list on both. */
+	st = xf_stmt_prepare(s,
+			     "SELECT p.id, p.code, p.name, p.staff_no, u.id, u.code, u.name,"
+			     " t.attended_minutes, t.record_id FROM activity_attendance t"
+			     " JOIN people p ON p.id = t.person_id LEFT JOIN units u ON u.id = p.unit_id"
+			     " WHERE t.activity_id = $1"
+			     " ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END, u.code, p.code",
+			     errs);
 	if (st == NULL)
 		goto out;
 	if (xf_stmt_bind_int(st, 1, id) != 0) {

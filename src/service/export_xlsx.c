@@ -1105,15 +1105,10 @@ static int page_choices(exporter *x, xf_store *s, int year, xf_jw *w)
 		}
 	}
 	xf_jw_arr_end(w);
-	/* GROUP BY, not DISTINCT: PostgreSQL orders a DISTINCT only by what
-	 * it selects, and the collation makes another expression. */
-#define UNITS_SQL(COLL)                                                                      \
-	"SELECT u.code, MIN(u.name) FROM run_results x"                                      \
-	" JOIN people p ON p.id = x.person_id JOIN units u ON u.id = p.unit_id"              \
-	" WHERE x.run_id IN (" LATEST_RUNS ") GROUP BY u.code ORDER BY u.code" COLL
-	static const char *const units_sql[2] = {UNITS_SQL(""), UNITS_SQL(" COLLATE \"C\"")};
-#undef UNITS_SQL
-	xf_stmt *st = xf_stmt_prepare(s, units_sql[xf_store_kind_of(s) == XF_STORE_POSTGRES],
+	xf_stmt *st = xf_stmt_prepare(s,
+				      "SELECT DISTINCT u.code, u.name FROM run_results x"
+				      " JOIN people p ON p.id = x.person_id JOIN units u ON u.id = p.unit_id"
+				      " WHERE x.run_id IN (" LATEST_RUNS ") ORDER BY u.code",
 				      x->errs);
 	if (st == NULL)
 		return -1;
@@ -1174,17 +1169,15 @@ int xf_results_page_json(xf_store *s, const xf_results_query *q, FILE *f, xf_err
 	if (xf_stmt_step(count, errs) != XF_STEP_ROW)
 		goto out;
 	total = xf_stmt_int(count, 0);
-	/* The export's order, with codes compared as bytes on both backends
-	 * (COLLATE "C" on PostgreSQL) and people without a unit last: a page
-	 * is the same page on both. */
-#define PAGE_SQL(COLL)                                                                       \
-	"SELECT u.code, u.name, p.name, p.staff_no, rn.policy, x.total, x.final,"             \
-	" x.required, x.met, x.grade, x.exempt_reason, x.award_candidate, x.result,"           \
-	" p.id" PAGE_FROM " ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END, u.code" COLL \
-	", rn.policy" COLL ", p.id LIMIT $6 OFFSET $7"
-	static const char *const page_sql[2] = {PAGE_SQL(""), PAGE_SQL(" COLLATE \"C\"")};
-#undef PAGE_SQL
-	st = xf_stmt_prepare(s, page_sql[xf_store_kind_of(s) == XF_STORE_POSTGRES], errs);
+	/* The export's order (codes compare as bytes on both backends:
+	 * PostgreSQL's code columns are COLLATE "C", schema 4), people without
+	 * a unit last: a page is the same page on both. */
+	st = xf_stmt_prepare(s,
+			     "SELECT u.code, u.name, p.name, p.staff_no, rn.policy, x.total, x.final,"
+			     " x.required, x.met, x.grade, x.exempt_reason, x.award_candidate, x.result,"
+			     " p.id" PAGE_FROM " ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END,"
+			     " u.code, rn.policy, p.id LIMIT $6 OFFSET $7",
+			     errs);
 	if (st == NULL)
 		goto out;
 	if ((page_bind(st, q, pattern) | xf_stmt_bind_int(st, 6, q->per_page) |

@@ -379,21 +379,14 @@ static int visible(xf_store *s, const viewer *v, long long pub_id, xf_errs *errs
 
 /* A publication's lines in their order: by the code of the person's
  * unit (none last), then the person's code. Codes compare as bytes on
- * both backends (SQLite's way; COLLATE "C" on PostgreSQL, whatever the
- * database's locale), so a page of lines is the same page on both. W is
- * the condition after the publication's, L the LIMIT clause. */
-#define LINES_SQL(COLL, W, L)                                                              \
+ * both backends (PostgreSQL's code columns are COLLATE "C", schema 4), so
+ * a page of lines is the same page on both. W is the condition after the
+ * publication's, L the LIMIT clause. */
+#define LINES_SQL(W, L)                                                                    \
 	"SELECT l.person_id, l.person_name, l.unit_name, l.categories, l.period_total,"      \
 	" l.year_total FROM publication_lines l JOIN people pe ON pe.id = l.person_id"       \
 	" LEFT JOIN units u ON u.id = pe.unit_id WHERE l.publication_id = $1" W              \
-	" ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END, u.code" COLL ", pe.code" COLL \
-	", l.person_id" L
-#define LINES_SQL_BOTH(W, L) {LINES_SQL("", W, L), LINES_SQL(" COLLATE \"C\"", W, L)}
-
-static const char *lines_sql(xf_store *s, const char *const sql[2])
-{
-	return sql[xf_store_kind_of(s) == XF_STORE_POSTGRES];
-}
+	" ORDER BY CASE WHEN u.code IS NULL THEN 1 ELSE 0 END, u.code, pe.code, l.person_id" L
 
 /* ---- a publication's row ---- */
 
@@ -935,9 +928,10 @@ int xf_publication_get_json(xf_store *s, const xf_principal *who, long long id,
 	}
 	if (tree_categories(s, p.unit_id, p.year, &cl, errs) != 0)
 		goto out;
-	static const char *const page_sql[2] = LINES_SQL_BOTH(
-		" AND lower(l.person_name) LIKE lower($2) ESCAPE '\\'", " LIMIT $3 OFFSET $4");
-	st = xf_stmt_prepare(s, lines_sql(s, page_sql), errs);
+	st = xf_stmt_prepare(s,
+			     LINES_SQL(" AND lower(l.person_name) LIKE lower($2) ESCAPE '\\'",
+				       " LIMIT $3 OFFSET $4"),
+			     errs);
 	if (st == NULL) {
 		internal(errs);
 		goto out;
@@ -2439,8 +2433,7 @@ static int lines_read(xf_store *s, long long id, reg_line **out, size_t *n, xf_e
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	static const char *const all_sql[2] = LINES_SQL_BOTH("", "");
-	xf_stmt *st = xf_stmt_prepare(s, lines_sql(s, all_sql), errs);
+	xf_stmt *st = xf_stmt_prepare(s, LINES_SQL("", ""), errs);
 	if (st == NULL)
 		return internal(errs);
 	if (xf_stmt_bind_int(st, 1, id) != 0) {

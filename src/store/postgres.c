@@ -202,8 +202,15 @@ static const char *const migrations[] = {
 	XF_MIGRATION_3("BIGSERIAL PRIMARY KEY", "BIGINT", "DOUBLE PRECISION", "")
 	PG_ARCHIVE_TRIGGERS("records", "date")
 	PG_ARCHIVE_TRIGGERS("metrics", "month || '-01'"),
-	/* 4: content kept in the database (evidence files; schema.h). */
-	XF_MIGRATION_4("BIGINT", "BYTEA"),
+	/* 4: content kept in the database (evidence files; schema.h); and the
+	 * codes lists are ordered by — unit and person codes, a run's policy —
+	 * compared as bytes, as SQLite compares them, whatever the database's
+	 * locale: every ORDER BY on them gives the same order on both backends
+	 * without a collation in the query. */
+	XF_MIGRATION_4("BIGINT", "BYTEA")
+	"ALTER TABLE units ALTER COLUMN code TYPE TEXT COLLATE \"C\";"
+	"ALTER TABLE people ALTER COLUMN code TYPE TEXT COLLATE \"C\";"
+	"ALTER TABLE runs ALTER COLUMN policy TYPE TEXT COLLATE \"C\";",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "store/query.h"
 #include "store/store.h"
 #include "../support/backends.h"
 
@@ -240,6 +241,43 @@ static void test_newer_schema_refused(void **state)
 	}
 }
 
+/* Codes sort as bytes on both backends, whatever PostgreSQL's locale: its
+ * code columns are COLLATE "C" (schema 4), so lists ordered by code agree. */
+static void test_code_order(void **state)
+{
+	(void)state;
+	for (int b = 0; b < nbackends; b++) {
+		xf_errs errs;
+		xf_errs_init(&errs);
+		xf_store *s = xf_store_open(fresh(&backends[b], &errs), XF_STORE_CREATE, &errs);
+		assert_non_null(s);
+		assert_int_equal(xf_store_exec_for_tests(s, "INSERT INTO units (code, name) VALUES"
+					" ('ab', '1'), ('a_c', '2'), ('aB', '3'), ('a-b', '4'), ('Ab', '5')", &errs), 0);
+		xf_stmt *st = xf_stmt_prepare(s, "SELECT code FROM units ORDER BY code", &errs);
+		assert_non_null(st);
+		char got[64] = "";
+		while (xf_stmt_step(st, &errs) == XF_STEP_ROW) {
+			strcat(got, xf_stmt_text(st, 0));
+			strcat(got, " ");
+		}
+		xf_stmt_finalize(st);
+		assert_string_equal(got, "Ab a-b aB a_c ab ");
+		if (backend_is_pg(&backends[b])) {
+			static const char *const cols[][2] = {{"units", "code"}, {"people", "code"},
+							      {"runs", "policy"}};
+			for (size_t i = 0; i < 3; i++) {
+				char coll[16] = "";
+				assert_int_equal(xf_query_row(s, "SELECT collation_name FROM"
+					" information_schema.columns WHERE table_name = $1 AND column_name = $2",
+					&errs, XF_IN(cols[i][0]), XF_IN(cols[i][1]), XF_OUT_TEXT(coll, sizeof(coll))), 0);
+				assert_string_equal(coll, "C");
+			}
+		}
+		xf_store_close(s);
+		xf_errs_cleanup(&errs);
+	}
+}
+
 /* A database of the previous schema (3: no blobs table) is refused by a
  * plain open, naming `xuefen init`, and brought to the current one by it,
  * its data kept. */
@@ -288,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_older_schema_migrated),
+		cmocka_unit_test(test_code_order),
 	};
 	int rc = cmocka_run_group_tests_name(nbackends > 1 ? "store (sqlite, postgresql)" : "store (sqlite)",
 					     tests, NULL, NULL);
